@@ -1,0 +1,48 @@
+# `make run` and `make test` set up everything they need on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export FLASK_APP := wsgi.py
+
+.PHONY: run test lint format bench translations extract-messages db system-deps clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -q -d toekomstplan/translations
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o toekomstplan/translations/messages.pot --no-location --sort-output toekomstplan
+	$(BIN)/pybabel update -i toekomstplan/translations/messages.pot -d toekomstplan/translations --no-fuzzy-matching --ignore-obsolete
+
+db: $(STAMP) translations
+	$(BIN)/flask db upgrade
+
+run: db
+	$(BIN)/flask demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+system-deps:
+	@scripts/ensure-system-deps chromium
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: $(STAMP) translations system-deps lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) translations
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,76 @@
+"""Toekomstplan: a future plan owned by the young person."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; reads like a table of contents and does no other work."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_web_hooks(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    app.config.from_mapping(config_module.Config(app.instance_path).as_dict())
+    app.config.from_mapping(overrides or {})
+    if not app.config.get("SECRET_KEY") and app.config["ENV_NAME"] != "production":
+        app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
+    config_module.check_production(app.config)
+
+
+def register_extensions(app: Flask) -> None:
+    from . import database
+    from .auth import sessions
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .i18n import select_locale
+
+    db.init_app(app)
+    database.tune_sqlite()
+    migrate.init_app(
+        app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(sessions.load)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+
+def register_blueprints(app: Flask) -> None:
+    from .account.views import bp as account_bp
+    from .auth.views import bp as auth_bp
+    from .help.views import bp as help_bp
+    from .plan.views import bp as plan_bp
+
+    for bp in (auth_bp, account_bp, plan_bp, help_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def register_web_hooks(app: Flask) -> None:
+    from . import web
+
+    web.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .commands import demo_command, users
+
+    app.cli.add_command(users)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,213 @@
+"""Accounts: register, authenticate, one-time links, password changes, deletion."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from .. import mail
+from ..extensions import db
+from ..models import LoginToken, Plan, TokenPurpose, User, UserKind, UserSession
+from ..passwords import hash_password, needs_rehash, verify_password
+from . import sessions
+
+
+def external_url(endpoint: str, **values) -> str:
+    """Build a link for a mail from BASE_URL, never from the request's Host header."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
+def find_by_login(login: str) -> User | None:
+    """Find an account by e-mail address or username (case-insensitive)."""
+    login = login.strip().lower()
+    column = User.email if "@" in login else User.username
+    return db.session.scalar(sa.select(User).where(sa.func.lower(column) == login))
+
+
+@dataclass
+class Registration:
+    user: User | None  # set when the account may log in straight away
+    mailed: bool  # a mail went out (confirmation, or a note to the existing owner)
+
+
+def register_youth(
+    name: str, login: str, password: str, locale: str | None, plan_title: str
+) -> Registration:
+    """Create a young person's account and plan; with an e-mail address, confirm it first."""
+    login = login.strip()
+    password_hash = hash_password(password)  # always, so both answers take as long
+    existing = find_by_login(login)
+    if "@" in login:
+        email = login.lower()
+        if existing is not None:
+            mail.send(
+                email,
+                _("Someone tried to make an account with your e-mail address"),
+                "already_registered",
+                locale=existing.locale,
+                reset_url=external_url("auth.forgot"),
+            )
+            return Registration(user=None, mailed=True)
+        user = _create(name, password_hash, locale, plan_title, email=email)
+        send_confirmation(user)
+        return Registration(user=None, mailed=True)
+    if existing is not None:
+        raise UsernameTaken
+    user = _create(name, password_hash, locale, plan_title, username=login)
+    return Registration(user=user, mailed=False)
+
+
+class UsernameTaken(Exception):
+    """A username is visible to its owner only; a taken one cannot be hidden from a newcomer."""
+
+
+def _create(name, password_hash, locale, plan_title, *, email=None, username=None) -> User:
+    user = User(
+        kind=UserKind.YOUTH,
+        name=name.strip(),
+        email=email,
+        username=username,
+        password_hash=password_hash,
+        locale=locale,
+    )
+    user.plan = Plan(cover_title=plan_title)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """Return the account for these credentials, or None; same time for unknown logins."""
+    user = find_by_login(login)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def make_token(user: User, purpose: TokenPurpose, hours: int) -> str:
+    """Create a one-time link token for `user`; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        LoginToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_digest(token),
+            expires_at=datetime.now(UTC) + timedelta(hours=hours),
+        )
+    )
+    db.session.commit()
+    return token
+
+
+def find_token(token: str, purpose: TokenPurpose) -> LoginToken | None:
+    """Return the live token record for `token`, or None if unknown, used or expired."""
+    record = db.session.scalar(
+        sa.select(LoginToken).where(
+            LoginToken.token_hash == _digest(token), LoginToken.purpose == purpose
+        )
+    )
+    if record is None or record.used_at or record.expires_at < datetime.now(UTC):
+        return None
+    return record
+
+
+def send_confirmation(user: User) -> None:
+    """Mail `user` a link that confirms their e-mail address."""
+    token = make_token(user, TokenPurpose.CONFIRM, current_app.config["CONFIRM_TOKEN_HOURS"])
+    mail.send(
+        user.email,
+        _("Confirm your e-mail address"),
+        "confirm",
+        locale=user.locale,
+        name=user.name,
+        url=external_url("auth.confirm", token=token),
+    )
+
+
+def confirm_email(record: LoginToken) -> User:
+    """Use a confirmation token: the address is now proven."""
+    record.used_at = datetime.now(UTC)
+    record.user.email_confirmed = True
+    db.session.commit()
+    return record.user
+
+
+def request_reset(email: str) -> None:
+    """Mail a reset link if an account has this address; say nothing either way."""
+    user = find_by_login(email) if "@" in email else None
+    if user is None:
+        make_token_time_equaliser()
+        return
+    token = make_token(user, TokenPurpose.RESET, current_app.config["RESET_TOKEN_HOURS"])
+    mail.send(
+        user.email,
+        _("Make a new password"),
+        "reset",
+        locale=user.locale,
+        name=user.name,
+        url=external_url("auth.reset", token=token),
+        hours=current_app.config["RESET_TOKEN_HOURS"],
+    )
+
+
+def make_token_time_equaliser() -> None:
+    """Spend about the time a real reset takes, so timing reveals no account."""
+    _digest(secrets.token_urlsafe(32))
+    db.session.rollback()
+
+
+def reset_link(user: User) -> str:
+    """Make a one-time reset link for an administrator to hand over (no e-mail needed)."""
+    token = make_token(user, TokenPurpose.RESET, current_app.config["ADMIN_RESET_TOKEN_HOURS"])
+    return external_url("auth.reset", token=token)
+
+
+def reset_password(record: LoginToken, password: str) -> User:
+    """Set a new password from a reset link and end every session of that account."""
+    user = record.user
+    record.used_at = datetime.now(UTC)
+    user.password_hash = hash_password(password)
+    if user.email:
+        user.email_confirmed = True  # the link reached the mailbox
+    db.session.execute(
+        sa.delete(LoginToken).where(
+            LoginToken.user_id == user.id,
+            LoginToken.purpose == TokenPurpose.RESET,
+            LoginToken.id != record.id,
+        )
+    )
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password and end every other session of this account."""
+    user.password_hash = hash_password(password)
+    sessions.end_others(user)
+    db.session.commit()
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Remember the interface language an account chose."""
+    user.locale = locale
+    db.session.commit()
+
+
+def delete_account(user: User) -> None:
+    """Delete an account with its plan and everything in it."""
+    db.session.delete(user)
+    db.session.commit()

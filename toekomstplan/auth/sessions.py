@@ -1,0 +1,83 @@
+"""Server-side login sessions: a cookie copied before logout is worth nothing after it."""
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, session
+from flask_login import login_user, logout_user
+
+from ..extensions import db
+from ..models import User, UserSession
+
+# Writing last_seen on every request would make every page a write; a minute is precise enough.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(user: User) -> None:
+    """Log `user` in with a fresh session identity and a server-side session record."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=_digest(token)))
+    db.session.commit()
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    session["sid"] = token
+    session.permanent = True
+    login_user(user)
+
+
+def load(user_id: str) -> User | None:
+    """Return the user of this request's session if it is still live, else None."""
+    token = session.get("sid")
+    if not token or not user_id.isdigit():
+        return None
+    row = db.session.execute(
+        sa.select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == _digest(token), User.id == int(user_id))
+    ).first()
+    if row is None:
+        return None
+    record, user = row
+    now = datetime.now(UTC)
+    cfg = current_app.config
+    if now - record.last_seen_at > timedelta(
+        minutes=cfg["SESSION_IDLE_MINUTES"]
+    ) or now - record.created_at > timedelta(hours=cfg["SESSION_MAX_HOURS"]):
+        db.session.delete(record)
+        db.session.commit()
+        return None
+    if now - record.last_seen_at > TOUCH_INTERVAL:
+        record.last_seen_at = now
+        db.session.commit()
+    return user
+
+
+def end() -> None:
+    """Log out: delete the server-side record so the old cookie no longer works."""
+    token = session.get("sid")
+    if token:
+        db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == _digest(token)))
+        db.session.commit()
+    logout_user()
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+
+
+def end_others(user: User) -> None:
+    """End every session of `user` except the current one (after a password change)."""
+    token = session.get("sid") or ""
+    db.session.execute(
+        sa.delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.token_hash != _digest(token)
+        )
+    )

@@ -1,0 +1,144 @@
+"""Register, log in and out, confirm an address, reset a forgotten password."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+
+from ..extensions import limiter
+from ..models import TokenPurpose
+from . import services, sessions
+from .forms import ForgotForm, LoginForm, NewPasswordForm, RegisterForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_key() -> str:
+    login = (request.form.get("login") or "").strip().lower()[:254]
+    return f"{get_remote_address()}|{login}"
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` if it is a path on this site, else None."""
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def home_url() -> str:
+    return url_for("plan.start")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(home_url())
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            result = services.register_youth(
+                form.name.data,
+                form.login.data,
+                form.password.data,
+                locale=str(get_locale()),
+                plan_title=_("My future plan"),
+            )
+        except services.UsernameTaken:
+            form.login.errors.append(_("This username is taken. Choose another one."))
+        else:
+            if result.user is not None:
+                sessions.start(result.user)
+                flash(_("Welcome! Your plan is ready. Start with your cover."), "success")
+                return redirect(home_url())
+            return render_template("auth/check_mail.html", email=form.login.data.strip())
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT"],
+    key_func=_login_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 401,
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_url())
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.login.data, form.password.data)
+        if user is None:
+            form.password.errors.append(
+                _("This e-mail address or username and password do not match.")
+            )
+            return render_template("auth/login.html", form=form), 401
+        if user.email and not user.email_confirmed:
+            services.send_confirmation(user)
+            return render_template("auth/check_mail.html", email=user.email, again=True)
+        target = safe_next(request.args.get("next"))
+        sessions.start(user)
+        return redirect(target or home_url())
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    sessions.end()
+    flash(_("You are logged out. See you soon!"), "success")
+    response = redirect(url_for("auth.login"))
+    # A shared phone or group-home computer keeps nothing of the plan after logout.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@bp.route("/confirm/<token>")
+def confirm(token: str):
+    record = services.find_token(token, TokenPurpose.CONFIRM)
+    if record is None:
+        return render_template("auth/link_expired.html"), 404
+    user = services.confirm_email(record)
+    sessions.start(user)
+    flash(_("Your e-mail address is confirmed. Welcome!"), "success")
+    return redirect(home_url())
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        services.request_reset(form.email.data.strip())
+        return render_template("auth/forgot_sent.html", email=form.email.data.strip())
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    record = services.find_token(token, TokenPurpose.RESET)
+    if record is None:
+        return render_template("auth/link_expired.html"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        user = services.reset_password(record, form.password.data)
+        session.clear()
+        sessions.start(user)
+        flash(_("Your new password is saved."), "success")
+        return redirect(home_url())
+    return render_template("auth/reset.html", form=form)

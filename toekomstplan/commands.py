@@ -1,0 +1,35 @@
+"""Command-line tools for administrators and developers."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from . import demo
+from .auth import services
+
+users = AppGroup("users", help="Manage accounts.")
+
+
+@users.command("reset-link")
+@click.argument("login")
+def reset_link(login: str) -> None:
+    """Print a one-time password reset link for LOGIN (e-mail address or username)."""
+    user = services.find_by_login(login)
+    if user is None:
+        raise click.ClickException(f"No account with e-mail address or username {login!r}.")
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        url = services.reset_link(user)
+    hours = current_app.config["ADMIN_RESET_TOKEN_HOURS"]
+    click.echo(f"One-time reset link for {user.name} (valid {hours} hours, works once):")
+    click.echo(url)
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Create the demo young person and support worker once, and print their log-ins."""
+    logins = demo.ensure()
+    if logins is None:
+        click.echo(f"Demo accounts exist; their log-ins are in {demo.logins_path()}.")
+        return
+    click.echo("Demo accounts created (also saved in instance/demo-logins.txt):")
+    click.echo(logins)

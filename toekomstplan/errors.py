@@ -1,0 +1,70 @@
+"""Friendly error pages: what went wrong and what to do now."""
+
+import math
+import time
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import limiter
+
+
+def _page(title: str, message: str, code: int):
+    return render_template("errors/error.html", title=title, message=message, code=code), code
+
+
+def csrf_error(error: CSRFError):
+    return _page(
+        _("This page was open too long"),
+        _("For your safety we did not save this. Go back, reload the page and try again."),
+        400,
+    )
+
+
+def too_many(error):
+    reset_at = limiter.current_limit.reset_at if limiter.current_limit else time.time() + 60
+    minutes = max(1, math.ceil((reset_at - time.time()) / 60))
+    response = _page(
+        _("Please wait a moment"),
+        _(
+            "You tried many times. Try again in %(minutes)d minutes. "
+            "Forgot your password? Ask for a new one.",
+            minutes=minutes,
+        ),
+        429,
+    )
+    return response
+
+
+def http_error(error: HTTPException):
+    messages = {
+        400: (_("Something is not right"), _("We could not understand this. Please try again.")),
+        404: (
+            _("We cannot find this page"),
+            _("Maybe the link is old, or this page is not for you."),
+        ),
+        405: (_("This does not work"), _("Go back and use the buttons on the page.")),
+        413: (_("This is too big"), _("What you sent is too big. Make it shorter.")),
+    }
+    title, message = messages.get(
+        error.code, (_("Something went wrong"), _("Please try again later."))
+    )
+    return _page(title, message, error.code or 500)
+
+
+def server_error(error):
+    return _page(
+        _("Something went wrong on our side"),
+        _("Sorry! Nothing of yours is lost. Please try again in a moment."),
+        500,
+    )
+
+
+def register(app: Flask) -> None:
+    """Attach the handlers to the app."""
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(429, too_many)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(500, server_error)

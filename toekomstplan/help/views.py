@@ -1,0 +1,32 @@
+"""The "hulp nodig?" page: helplines from one data file."""
+
+import json
+from functools import cache
+from importlib import resources
+
+from flask import Blueprint, render_template
+from flask_babel import get_locale
+
+bp = Blueprint("help", __name__)
+
+
+@cache
+def helplines() -> list[dict]:
+    """Return the helplines from `data/helplines.json`."""
+    path = resources.files("toekomstplan") / "data" / "helplines.json"
+    return json.loads(path.read_text(encoding="utf-8"))["helplines"]
+
+
+@bp.get("/help")
+def page():
+    lang = str(get_locale())
+    lines = [
+        {
+            **line,
+            "name": line["name"][lang],
+            "what": line["what"][lang],
+            "hours": line["hours"][lang],
+        }
+        for line in helplines()
+    ]
+    return render_template("help/page.html", helplines=lines)

@@ -1,0 +1,57 @@
+"""Sending e-mail: SMTP when configured, otherwise the log and `instance/outbox/`."""
+
+import smtplib
+import ssl
+import time
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+
+def send(to: str, subject: str, template: str, locale: str | None = None, **context) -> None:
+    """Render `template` (a plain-text mail under templates/mail/) and send it to `to`."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = render_template(f"mail/{template}.txt", **context)
+        subject = str(subject)
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_FROM"]
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Message-ID"] = make_msgid(domain="toekomstplan")
+    msg.set_content(body)
+    if current_app.config.get("MAIL_SERVER"):
+        _send_smtp(msg)
+    else:
+        _write_outbox(msg)
+
+
+def _send_smtp(msg: EmailMessage) -> None:
+    cfg = current_app.config
+    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=10) as smtp:
+        if cfg["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if cfg.get("MAIL_USERNAME"):
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+        smtp.send_message(msg)
+
+
+def _write_outbox(msg: EmailMessage) -> None:
+    outbox = Path(current_app.config["MAIL_OUTBOX"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    name = f"{time.time_ns()}.eml"
+    (outbox / name).write_bytes(bytes(msg))
+    current_app.logger.info(
+        "Mail to %s written to %s:\n%s", msg["To"], outbox / name, msg.get_content()
+    )
+
+
+def outbox_messages(outbox: str | Path) -> list[EmailMessage]:
+    """Return the mails in the development outbox, oldest first."""
+    from email import policy
+    from email.parser import BytesParser
+
+    parser = BytesParser(policy=policy.default)
+    return [parser.parsebytes(p.read_bytes()) for p in sorted(Path(outbox).glob("*.eml"))]

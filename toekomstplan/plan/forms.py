@@ -1,0 +1,57 @@
+"""Forms for the cover, the introduction and "about me"."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from ..models import AboutKind
+from . import themes
+
+INTRO_MAX = 5000
+ABOUT_TEXT_MAX = 200
+
+
+def _max(n: int) -> Length:
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
+
+
+def _required() -> InputRequired:
+    return InputRequired(message=_l("Please fill this in."))
+
+
+ABOUT_KINDS = [
+    (AboutKind.QUALITY.value, _l("Good quality")),
+    (AboutKind.TALENT.value, _l("Talent")),
+    (AboutKind.HOBBY.value, _l("Hobby")),
+]
+
+
+class CoverForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[_required(), _max(80)])
+    subtitle = StringField(_l("Subtitle"), validators=[Optional(), _max(140)])
+    theme = RadioField(
+        _l("Colours"),
+        choices=[(k, t.label) for k, t in themes.THEMES.items()]
+        + [(themes.CUSTOM, _l("My own colour"))],
+        validators=[_required()],
+    )
+    color = StringField(
+        _l("My own colour"),
+        validators=[
+            Optional(),
+            Regexp(themes.HEX.pattern, message=_l("Choose a colour with the colour picker.")),
+        ],
+    )
+    layout = RadioField(
+        _l("Layout"), choices=list(themes.LAYOUTS.items()), validators=[_required()]
+    )
+
+
+class IntroForm(FlaskForm):
+    text = TextAreaField(_l("My introduction"), validators=[Optional(), _max(INTRO_MAX)])
+
+
+class AboutItemForm(FlaskForm):
+    kind = RadioField(_l("What is it?"), choices=ABOUT_KINDS, validators=[_required()])
+    text = StringField(_l("In a few words"), validators=[_required(), _max(ABOUT_TEXT_MAX)])

@@ -1,0 +1,93 @@
+"""Changing the plan: cover, introduction and "about me" items."""
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import AboutItem, Plan
+from . import themes
+
+ABOUT_ITEMS_MAX = 60
+
+
+class LimitReached(Exception):
+    """A plan holds as many items of this sort as it may."""
+
+
+def update_cover(
+    plan: Plan, *, title: str, subtitle: str, theme: str, color: str | None, layout: str
+) -> None:
+    """Save the cover the young person designed."""
+    plan.cover_title = title.strip()
+    plan.cover_subtitle = (subtitle or "").strip()
+    plan.cover_theme = theme if theme in themes.THEMES or theme == themes.CUSTOM else "sunrise"
+    if color and themes.HEX.match(color):
+        plan.cover_color = color.lower()
+    plan.cover_layout = layout if layout in themes.LAYOUTS else themes.DEFAULT_LAYOUT
+    db.session.commit()
+
+
+def update_intro(plan: Plan, text: str) -> None:
+    """Save the introduction exactly as written (line breaks normalised)."""
+    plan.intro_text = (text or "").replace("\r\n", "\n").strip()
+    db.session.commit()
+
+
+def add_about_item(plan: Plan, kind: str, text: str) -> AboutItem:
+    """Add a quality, talent or hobby at the end of its list."""
+    count = db.session.scalar(
+        sa.select(sa.func.count(AboutItem.id)).where(AboutItem.plan_id == plan.id)
+    )
+    if count >= ABOUT_ITEMS_MAX:
+        raise LimitReached
+    last = db.session.scalar(
+        sa.select(sa.func.max(AboutItem.position)).where(
+            AboutItem.plan_id == plan.id, AboutItem.kind == kind
+        )
+    )
+    item = AboutItem(plan_id=plan.id, kind=kind, text=text.strip(), position=(last or 0) + 1)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def update_about_item(item: AboutItem, kind: str, text: str) -> None:
+    """Change an item's words or sort."""
+    if kind != item.kind:
+        last = db.session.scalar(
+            sa.select(sa.func.max(AboutItem.position)).where(
+                AboutItem.plan_id == item.plan_id, AboutItem.kind == kind
+            )
+        )
+        item.kind, item.position = kind, (last or 0) + 1
+    item.text = text.strip()
+    db.session.commit()
+
+
+def delete_about_item(item: AboutItem) -> None:
+    """Delete an item."""
+    db.session.delete(item)
+    db.session.commit()
+
+
+def move_about_item(item: AboutItem, direction: int) -> None:
+    """Swap an item with its neighbour above (-1) or below (+1) in its own list."""
+    siblings = db.session.scalars(
+        sa.select(AboutItem)
+        .where(AboutItem.plan_id == item.plan_id, AboutItem.kind == item.kind)
+        .order_by(AboutItem.position, AboutItem.id)
+    ).all()
+    index = siblings.index(item)
+    other = index + direction
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        for position, sibling in enumerate(siblings, start=1):
+            sibling.position = position
+        db.session.commit()
+
+
+def group_about_items(items: list[AboutItem]) -> dict[str, list[AboutItem]]:
+    """Group items by kind, qualities first: positive points lead."""
+    groups: dict[str, list[AboutItem]] = {"quality": [], "talent": [], "hobby": []}
+    for item in items:
+        groups.setdefault(item.kind, []).append(item)
+    return groups

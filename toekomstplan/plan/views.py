@@ -1,0 +1,134 @@
+"""The plan: its home, the cover editor, the introduction and "about me"."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import access
+from ..access import Action, Section
+from . import services, themes
+from .forms import AboutItemForm, CoverForm, IntroForm
+
+bp = Blueprint("plan", __name__)
+
+
+@bp.get("/")
+def start():
+    if not current_user.is_authenticated:
+        return render_template("plan/welcome.html")
+    plan_id = access.own_plan_id(current_user)
+    if plan_id is None:
+        return render_template("plan/no_plans.html")
+    return redirect(url_for("plan.home", plan_id=plan_id))
+
+
+@bp.get("/plans/<int:plan_id>")
+@login_required
+def home(plan_id: int):
+    plan = access.get_plan(plan_id, full=True)
+    return render_template(
+        "plan/home.html",
+        plan=plan,
+        about=services.group_about_items(plan.about_items),
+        can_edit=access.can(current_user, plan, Section.COVER, Action.EDIT),
+    )
+
+
+@bp.route("/plans/<int:plan_id>/cover", methods=["GET", "POST"])
+@login_required
+def cover(plan_id: int):
+    plan = access.get_plan(plan_id, Section.COVER, Action.EDIT)
+    form = CoverForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "title": plan.cover_title,
+            "subtitle": plan.cover_subtitle,
+            "theme": plan.cover_theme,
+            "color": plan.cover_color or "#5b8def",
+            "layout": plan.cover_layout,
+        }
+    )
+    if form.validate_on_submit():
+        services.update_cover(
+            plan,
+            title=form.title.data,
+            subtitle=form.subtitle.data,
+            theme=form.theme.data,
+            color=form.color.data,
+            layout=form.layout.data,
+        )
+        flash(_("Your cover is saved."), "success")
+        return redirect(url_for("plan.home", plan_id=plan.id))
+    return render_template(
+        "plan/cover.html", plan=plan, form=form, themes=themes, status=400 if form.errors else 200
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/plans/<int:plan_id>/intro", methods=["GET", "POST"])
+@login_required
+def intro(plan_id: int):
+    plan = access.get_plan(plan_id, Section.INTRO, Action.EDIT)
+    form = IntroForm(data=None if request.method == "POST" else {"text": plan.intro_text})
+    if form.validate_on_submit():
+        services.update_intro(plan, form.text.data)
+        flash(_("Your introduction is saved."), "success")
+        return redirect(url_for("plan.home", plan_id=plan.id) + "#intro")
+    return render_template("plan/intro.html", plan=plan, form=form), (400 if form.errors else 200)
+
+
+@bp.route("/plans/<int:plan_id>/about", methods=["GET", "POST"])
+@login_required
+def about(plan_id: int):
+    plan = access.get_plan(plan_id, Section.ABOUT, Action.EDIT, full=True)
+    form = AboutItemForm(
+        data=None if request.method == "POST" else {"kind": request.args.get("kind", "quality")}
+    )
+    if form.validate_on_submit():
+        try:
+            services.add_about_item(plan, form.kind.data, form.text.data)
+        except services.LimitReached:
+            flash(_("Your list is full. Delete something first."), "error")
+        else:
+            flash(_("Added to your list."), "success")
+        return redirect(url_for("plan.about", plan_id=plan.id, kind=form.kind.data))
+    return render_template(
+        "plan/about.html",
+        plan=plan,
+        form=form,
+        about=services.group_about_items(plan.about_items),
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/about/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_about_item(item_id: int):
+    item = access.get_about_item(item_id, Action.EDIT)
+    form = AboutItemForm(
+        data=None if request.method == "POST" else {"kind": item.kind, "text": item.text}
+    )
+    if form.validate_on_submit():
+        services.update_about_item(item, form.kind.data, form.text.data)
+        flash(_("Saved."), "success")
+        return redirect(url_for("plan.about", plan_id=item.plan_id))
+    return render_template("plan/about_edit.html", item=item, plan=item.plan, form=form), (
+        400 if form.errors else 200
+    )
+
+
+@bp.post("/about/<int:item_id>/delete")
+@login_required
+def delete_about_item(item_id: int):
+    item = access.get_about_item(item_id, Action.EDIT)
+    plan_id = item.plan_id
+    services.delete_about_item(item)
+    flash(_("Deleted."), "success")
+    return redirect(url_for("plan.about", plan_id=plan_id))
+
+
+@bp.post("/about/<int:item_id>/move")
+@login_required
+def move_about_item(item_id: int):
+    item = access.get_about_item(item_id, Action.EDIT)
+    services.move_about_item(item, -1 if request.form.get("direction") == "up" else 1)
+    return redirect(url_for("plan.about", plan_id=item.plan_id) + f"#item-{item.id}")

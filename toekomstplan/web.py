@@ -1,0 +1,93 @@
+"""What every page shares: security headers, template helpers and filters."""
+
+import hashlib
+import secrets
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+
+from .plan import themes
+
+
+def csp_nonce() -> str:
+    """Return this response's nonce for the one inline <style> with the theme colours."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Show text as its writer typed it: blank lines make paragraphs, escaped."""
+    if not text:
+        return Markup("")
+    blocks = [b for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in b.split("\n")))
+        for b in blocks
+    )
+
+
+def control_attrs(described: list, errors: list, counter: int | None, extra: dict) -> dict:
+    """Return the HTML attributes of a form control, leaving out the ones not needed."""
+    attrs = {"class": "input", **extra}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if errors:
+        attrs["aria-invalid"] = "true"
+    if counter:
+        attrs["data-counter"] = counter
+        attrs.setdefault("maxlength", counter)
+    return attrs
+
+
+@cache
+def _static_version(root: str, filename: str) -> str:
+    digest = hashlib.sha256((Path(root) / filename).read_bytes()).hexdigest()
+    return digest[:10]
+
+
+def static_url(filename: str) -> str:
+    """Return a static file's URL with its content hash, so browsers may keep it for a year."""
+    version = _static_version(current_app.static_folder, filename)
+    return url_for("static", filename=filename, v=version)
+
+
+def template_context() -> dict:
+    return {"current_locale": str(get_locale())}
+
+
+def security_headers(response):
+    """Send the headers every response needs."""
+    style = "'self'"
+    if "csp_nonce" in g:
+        style += f" 'nonce-{g.csp_nonce}'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; "
+        f"style-src {style}; img-src 'self' data: blob:; media-src 'self' blob:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "geolocation=(), microphone=(), interest-cohort=()"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    if request.endpoint != "static":
+        # Plan pages hold personal data: never in a shared cache, not kept on a shared phone.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the headers hook and the template helpers."""
+    app.after_request(security_headers)
+    app.jinja_env.globals.update(
+        csp_nonce=csp_nonce, themes=themes, static_url=static_url, control_attrs=control_attrs
+    )
+    app.context_processor(template_context)
+    app.jinja_env.filters["paragraphs"] = paragraphs
