@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d toekomstplan/translations
+	$(BIN)/pybabel compile -d toekomstplan/translations
 
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o toekomstplan/translations/messages.pot --no-location --sort-output toekomstplan

@@ -2,7 +2,7 @@
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import demo
 from .auth import services
@@ -25,6 +25,7 @@ def reset_link(login: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Create the demo young person and support worker once, and print their log-ins."""
     logins = demo.ensure()

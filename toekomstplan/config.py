@@ -45,6 +45,8 @@ class Config:
         self.SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
         self.PERMANENT_SESSION_LIFETIME = self.SESSION_MAX_HOURS * 3600
 
+        # Static URLs carry a content hash (web.static_url), so browsers may keep them a year.
+        self.SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the login session
         self.MAX_CONTENT_LENGTH = _int("MAX_FORM_BYTES", 1024 * 1024)
 

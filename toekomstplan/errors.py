@@ -5,8 +5,9 @@ import time
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from .extensions import limiter
 
@@ -24,14 +25,18 @@ def csrf_error(error: CSRFError):
 
 
 def too_many(error):
-    reset_at = limiter.current_limit.reset_at if limiter.current_limit else time.time() + 60
+    limit = limiter.current_limit
+    # `reset_at` is rounded up by a second, which made a 15-minute wait read as 16 minutes.
+    reset_at = limit.window.reset_time if limit else time.time() + 60
     minutes = max(1, math.ceil((reset_at - time.time()) / 60))
     response = _page(
         _("Please wait a moment"),
-        _(
-            "You tried many times. Try again in %(minutes)d minutes. "
+        ngettext(
+            "You tried many times. Try again in %(num)d minute. "
             "Forgot your password? Ask for a new one.",
-            minutes=minutes,
+            "You tried many times. Try again in %(num)d minutes. "
+            "Forgot your password? Ask for a new one.",
+            minutes,
         ),
         429,
     )
@@ -39,6 +44,9 @@ def too_many(error):
 
 
 def http_error(error: HTTPException):
+    if isinstance(error, SecurityError):
+        # An untrusted Host header: no URL can be built, so the page template would fail.
+        return _("Something is not right"), 400, {"Content-Type": "text/plain; charset=utf-8"}
     messages = {
         400: (_("Something is not right"), _("We could not understand this. Please try again.")),
         404: (

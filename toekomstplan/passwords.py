@@ -55,7 +55,11 @@ def needs_rehash(password_hash: str) -> bool:
 def common_passwords() -> frozenset[str]:
     """Return the list of common passwords nobody should use (Django's list plus Dutch ones)."""
     data = resources.files("toekomstplan") / "data"
-    with gzip.open(data.joinpath("common-passwords.txt.gz").open("rb"), "rt") as fh:
+    # gzip does not close a file object it was handed, so both need their own `with`.
+    with (
+        data.joinpath("common-passwords.txt.gz").open("rb") as raw,
+        gzip.open(raw, "rt", encoding="utf-8") as fh,
+    ):
         words = {line.strip().lower() for line in fh if line.strip()}
     extra = data.joinpath("common-passwords-nl.txt").read_text(encoding="utf-8")
     words.update(w.strip().lower() for w in extra.splitlines() if w.strip())

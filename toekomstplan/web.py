@@ -44,14 +44,14 @@ def control_attrs(described: list, errors: list, counter: int | None, extra: dic
 
 
 @cache
-def _static_version(root: str, filename: str) -> str:
-    digest = hashlib.sha256((Path(root) / filename).read_bytes()).hexdigest()
-    return digest[:10]
+def _static_version(path: Path, mtime_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
 
 
 def static_url(filename: str) -> str:
     """Return a static file's URL with its content hash, so browsers may keep it for a year."""
-    version = _static_version(current_app.static_folder, filename)
+    path = Path(current_app.static_folder) / filename
+    version = _static_version(path, path.stat().st_mtime_ns)
     return url_for("static", filename=filename, v=version)
 
 

@@ -17,16 +17,15 @@ def helplines() -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["helplines"]
 
 
+def _in(lang: str, value):
+    """Pick the text for `lang` from an {nl, en} pair; plain strings are the same in both."""
+    if isinstance(value, dict):
+        return value.get(lang) or value["nl"]
+    return value
+
+
 @bp.get("/help")
 def page():
     lang = str(get_locale())
-    lines = [
-        {
-            **line,
-            "name": line["name"][lang],
-            "what": line["what"][lang],
-            "hours": line["hours"][lang],
-        }
-        for line in helplines()
-    ]
+    lines = [{key: _in(lang, value) for key, value in line.items()} for line in helplines()]
     return render_template("help/page.html", helplines=lines)

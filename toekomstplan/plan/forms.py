@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from ..models import AboutKind
@@ -20,10 +20,11 @@ def _required() -> InputRequired:
     return InputRequired(message=_l("Please fill this in."))
 
 
+# WTForms 3.3 deprecates choices given as tuples.
 ABOUT_KINDS = [
-    (AboutKind.QUALITY.value, _l("Good quality")),
-    (AboutKind.TALENT.value, _l("Talent")),
-    (AboutKind.HOBBY.value, _l("Hobby")),
+    SelectChoice(AboutKind.QUALITY.value, _l("Good quality")),
+    SelectChoice(AboutKind.TALENT.value, _l("Talent")),
+    SelectChoice(AboutKind.HOBBY.value, _l("Hobby")),
 ]
 
 
@@ -32,8 +33,8 @@ class CoverForm(FlaskForm):
     subtitle = StringField(_l("Subtitle"), validators=[Optional(), _max(140)])
     theme = RadioField(
         _l("Colours"),
-        choices=[(k, t.label) for k, t in themes.THEMES.items()]
-        + [(themes.CUSTOM, _l("My own colour"))],
+        choices=[SelectChoice(k, t.label) for k, t in themes.THEMES.items()]
+        + [SelectChoice(themes.CUSTOM, _l("My own colour"))],
         validators=[_required()],
     )
     color = StringField(
@@ -44,7 +45,9 @@ class CoverForm(FlaskForm):
         ],
     )
     layout = RadioField(
-        _l("Layout"), choices=list(themes.LAYOUTS.items()), validators=[_required()]
+        _l("Layout"),
+        choices=[SelectChoice(k, label) for k, label in themes.LAYOUTS.items()],
+        validators=[_required()],
     )
 
 

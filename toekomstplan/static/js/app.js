@@ -1,0 +1,113 @@
+// Small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+
+  // Show or hide what is typed in a password field.
+  document.querySelectorAll("[data-show-password]").forEach(function (button) {
+    var input = document.getElementById(button.dataset.showPassword);
+    if (!input) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var show = input.type === "password";
+      input.type = show ? "text" : "password";
+      button.setAttribute("aria-pressed", String(show));
+    });
+  });
+
+  // "120 / 200" under fields with a length limit.
+  document.querySelectorAll("[data-counter]").forEach(function (input) {
+    var out = document.querySelector('[data-counter-for="' + input.id + '"]');
+    if (!out) return;
+    var max = Number(input.dataset.counter);
+    var update = function () {
+      var left = max - input.value.length;
+      out.textContent = input.value.length + " / " + max;
+      out.classList.toggle("field__error", left < 0);
+    };
+    input.addEventListener("input", update);
+    update();
+  });
+
+  // Ask before something is deleted.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+
+  // Close the menu when tapping elsewhere.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+
+  // Live preview of the cover while designing it.
+  var form = document.querySelector("[data-cover-form]");
+  var cover = document.querySelector("[data-cover]");
+  if (form && cover) {
+    var root = document.documentElement;
+    var setColours = function (bg, ink, accent) {
+      root.style.setProperty("--theme", bg);
+      root.style.setProperty("--on-theme", ink);
+      root.style.setProperty("--theme-accent", accent);
+    };
+    var luminance = function (hex) {
+      var c = [1, 3, 5].map(function (i) {
+        var v = parseInt(hex.substr(i, 2), 16) / 255;
+        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+      });
+      return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    };
+    // Same rule as themes.ink_for on the server: the text colour with the most contrast.
+    var inkFor = function (hex) {
+      var l = luminance(hex);
+      var dark = (l + 0.05) / (luminance("#1b1b1f") + 0.05);
+      var light = 1.05 / (l + 0.05);
+      return dark >= light ? "#1b1b1f" : "#ffffff";
+    };
+    var colourInput = form.querySelector('input[type="color"]');
+    var customRadio = form.querySelector('input[name="theme"][value="custom"]');
+    var customChip = form.querySelector(".swatch__chip--custom");
+    var applyTheme = function () {
+      var picked = form.querySelector('input[name="theme"]:checked');
+      if (!picked) return;
+      if (picked.value === "custom" && colourInput) {
+        var ink = inkFor(colourInput.value);
+        setColours(colourInput.value, ink, ink);
+      } else {
+        setColours(picked.dataset.bg, picked.dataset.ink, picked.dataset.accent);
+      }
+    };
+    form.querySelectorAll('input[name="theme"]').forEach(function (radio) {
+      radio.addEventListener("change", applyTheme);
+    });
+    if (colourInput) {
+      colourInput.addEventListener("input", function () {
+        if (customRadio) customRadio.checked = true;
+        if (customChip) {
+          customChip.style.background = colourInput.value;
+          customChip.style.color = inkFor(colourInput.value);
+        }
+        applyTheme();
+      });
+    }
+    form.querySelectorAll('input[name="layout"]').forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        cover.className = cover.className.replace(/cover--\w+/, "cover--" + radio.value);
+      });
+    });
+    [["title", "[data-cover-title]"], ["subtitle", "[data-cover-subtitle]"]].forEach(function (pair) {
+      var input = form.querySelector('[data-preview="' + pair[0] + '"]');
+      var target = cover.querySelector(pair[1]);
+      if (!input || !target) return;
+      input.addEventListener("input", function () {
+        target.textContent = input.value;
+        if (pair[0] === "title") {
+          var initial = cover.querySelector("[data-cover-initial]");
+          if (initial) initial.textContent = input.value.trim().charAt(0) || "?";
+        }
+      });
+    });
+  }
+})();

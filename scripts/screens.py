@@ -1,0 +1,48 @@
+"""Take full-page screenshots of the main pages at phone and desktop width.
+
+Usage: .venv/bin/python scripts/screens.py BASE_URL LOGIN PASSWORD OUTDIR
+(for example against `make run` with the demo log-in from instance/demo-logins.txt).
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ANONYMOUS = ["/", "/login", "/register", "/help", "/forgot"]
+OWNER = ["/plans/1", "/plans/1/cover", "/plans/1/intro", "/plans/1/about", "/account"]
+
+
+def main(base: str, login: str, password: str, outdir: str) -> None:
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for width, height, tag in ((360, 740, "phone"), (1280, 800, "desktop")):
+            context = browser.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            for path in ANONYMOUS:
+                page.goto(base + path)
+                name = path.replace("/", "_") or "_"
+                page.screenshot(path=out / f"{tag}{name}.png", full_page=True)
+            page.goto(base + "/login")
+            page.fill("#login", login)
+            page.fill("#password", password)
+            page.click("button[type=submit]")
+            for path in OWNER:
+                page.goto(base + path)
+                page.screenshot(path=out / f"{tag}{path.replace('/', '_')}.png", full_page=True)
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])

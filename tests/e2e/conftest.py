@@ -1,0 +1,212 @@
+"""Browser tests: the app on a live server in a thread, driven by Debian's Chromium."""
+
+import itertools
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from toekomstplan import create_app
+from toekomstplan.auth import services as auth_services
+from toekomstplan.extensions import db
+from toekomstplan.plan import services as plan_services
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PHONE_WIDTH = 360
+PHONE_HEIGHT = 740
+MIN_TAP_HEIGHT = 44
+PASSWORD = "a walk along the river"
+
+_usernames = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    """Build the app on a temporary SQLite file, outbox and upload folder."""
+    root = tmp_path_factory.mktemp("e2e")
+    app = create_app(
+        {
+            "TESTING": True,
+            # Nothing from the developer's environment (SMTP, production, hosts) leaks in.
+            "ENV_NAME": "test",
+            "MAIL_SERVER": None,
+            "TRUSTED_HOSTS": None,
+            "SESSION_COOKIE_SECURE": False,
+            "SECRET_KEY": "e2e-secret-key-not-for-production",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'e2e.sqlite'}",
+            "MAIL_OUTBOX": str(root / "outbox"),
+            "UPLOAD_DIR": str(root / "uploads"),
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_KIB": 1024,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """Serve the app on 127.0.0.1 and a free port; return its base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    # Links in mails and reset links must point at this server, not the default port.
+    live_app.config["BASE_URL"] = base_url
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    yield base_url
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Launch Debian's Chromium headless; fail (never skip) when it is not installed."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing, so the browser tests cannot run. "
+            "Install it with: scripts/ensure-system-deps chromium",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def locale() -> str:
+    """Return the browser's language; the source texts are English, translations may change."""
+    return "en-GB"
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str, locale: str):
+    """Open a fresh phone-sized browser context (360x740, touch) for one test."""
+    context = browser.new_context(
+        base_url=live_server,
+        viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale=locale,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def make_youth(live_app):
+    """Return a function that creates a young person with a username and a plan."""
+
+    def make(name: str = "Sam", *, filled: bool = False) -> dict:
+        username = f"youth{next(_usernames)}"
+        with live_app.app_context():
+            user = auth_services.register_youth(
+                name, username, PASSWORD, locale=None, plan_title="My future plan"
+            ).user
+            plan = user.plan
+            youth = {"username": username, "password": PASSWORD, "plan_id": plan.id}
+            if filled:
+                plan_services.update_cover(
+                    plan,
+                    title="Sam's plan",
+                    subtitle="Step by step to my own place",
+                    theme="ocean",
+                    color=None,
+                    layout="band",
+                )
+                plan_services.update_intro(
+                    plan,
+                    "Hi! I am Sam and I live in Deventer.\n\nLater I want to work with animals.",
+                )
+                plan_services.add_about_item(plan, "quality", "I am honest")
+                item = plan_services.add_about_item(plan, "talent", "Drawing")
+                plan_services.add_about_item(plan, "hobby", "Football")
+                youth["item_id"] = item.id
+        return youth
+
+    return make
+
+
+@pytest.fixture
+def log_in():
+    """Return a function that logs a young person in through the login form, in any language."""
+
+    def log_in(page: Page, youth: dict) -> None:
+        page.goto("/login")
+        page.locator("#login").fill(youth["username"])
+        page.locator("#password").fill(youth["password"])
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(f"**/plans/{youth['plan_id']}")
+
+    return log_in
+
+
+@pytest.fixture
+def reset_link(live_app):
+    """Return a function that makes a one-time reset link, as `flask users reset-link` does."""
+
+    def make(username: str) -> str:
+        with live_app.test_request_context(base_url=live_app.config["BASE_URL"]):
+            user = auth_services.find_by_login(username)
+            return auth_services.reset_link(user)
+
+    return make
+
+
+def horizontal_overflow(page: Page) -> int:
+    """Return how many pixels the page is wider than the phone screen."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    return width - PHONE_WIDTH
+
+
+# Buttons and button-styled links are tap targets; text links inside paragraphs are exempt.
+_SMALL_TAP_TARGETS_JS = """
+(minHeight) => {
+  const selector = 'button, .button, .icon-button, summary, input[type=submit]';
+  return [...document.querySelectorAll(selector)]
+    // checkVisibility() also leaves out what sits in a closed <details> menu.
+    .filter((el) => el.checkVisibility({visibilityProperty: true}))
+    .filter((el) => el.getBoundingClientRect().width > 1)
+    .filter((el) => el.getBoundingClientRect().height < minHeight)
+    .map((el) => `<${el.localName} class="${el.className}"> "${el.textContent.trim()}"`
+      + ` is ${el.getBoundingClientRect().height}px high`);
+}
+"""
+
+
+def small_tap_targets(page: Page) -> list[str]:
+    """Return the visible buttons that are less than 44 px high."""
+    return page.evaluate(_SMALL_TAP_TARGETS_JS, MIN_TAP_HEIGHT)
+
+
+@pytest.fixture
+def check_phone_layout():
+    """Return a function that asserts a page fits a 360 px phone and is easy to tap."""
+
+    def check(page: Page) -> None:
+        overflow = horizontal_overflow(page)
+        assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {PHONE_WIDTH}px"
+        small = small_tap_targets(page)
+        assert not small, f"{page.url} has tap targets under {MIN_TAP_HEIGHT}px: {small}"
+
+    return check

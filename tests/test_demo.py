@@ -1,0 +1,61 @@
+"""`flask demo`: the demo young person and support worker, created once."""
+
+import os
+import re
+import stat
+
+import sqlalchemy as sa
+
+from toekomstplan.demo import WORKER_LOGIN, YOUTH_LOGIN
+from toekomstplan.extensions import db
+from toekomstplan.models import AboutItem, Plan, User, UserKind
+
+
+def run_demo(app, runner):
+    # `flask demo` gets its app context from FlaskGroup; the test runner calls app.cli directly.
+    with app.app_context():
+        result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def counts(app) -> dict[str, int]:
+    with app.app_context():
+        return {
+            model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            for model in (User, Plan, AboutItem)
+        }
+
+
+def test_demo_creates_both_accounts_once_and_prints_their_logins(app, runner, new_client, login):
+    output = run_demo(app, runner)
+    logins = dict(re.findall(r"^\s+[^:]+:\s+(\S+) / (\S+)$", output, re.MULTILINE))
+    assert set(logins) == {YOUTH_LOGIN, WORKER_LOGIN}
+
+    with app.app_context():
+        youth = db.session.scalar(sa.select(User).where(User.username == YOUTH_LOGIN))
+        worker = db.session.scalar(sa.select(User).where(User.email == WORKER_LOGIN))
+        assert youth.kind == UserKind.YOUTH and youth.plan is not None
+        assert youth.plan.intro_text and youth.plan.about_items
+        assert worker.kind == UserKind.SUPPORTER and worker.plan is None
+        assert worker.email_confirmed
+    created = counts(app)
+    assert created["users"] == 2 and created["plans"] == 1
+
+    for name, password in logins.items():
+        assert login(new_client(), name, password).status_code == 302, name
+
+    again = run_demo(app, runner)
+    assert "exist" in again
+    assert not re.search(r" / \S", again), "no passwords printed the second time"
+    assert counts(app) == created
+
+
+def test_demo_keeps_the_logins_in_a_file_only_its_owner_can_read(app, runner):
+    output = run_demo(app, runner)
+    path = os.path.join(app.instance_path, "demo-logins.txt")
+    with open(path, encoding="utf-8") as fh:
+        saved = fh.read()
+    assert YOUTH_LOGIN in saved and WORKER_LOGIN in saved
+    assert saved.strip() in output
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
