@@ -44,6 +44,9 @@ class Config:
         self.SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 120)
         self.SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
         self.PERMANENT_SESSION_LIFETIME = self.SESSION_MAX_HOURS * 3600
+        # The server ends idle and old sessions (auth/sessions.py), so the cookie need not be
+        # re-signed and re-sent with every page: only when the session changes.
+        self.SESSION_REFRESH_EACH_REQUEST = False
 
         # Static URLs carry a content hash (web.static_url), so browsers may keep them a year.
         self.SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600

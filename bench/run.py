@@ -1,0 +1,608 @@
+"""Benchmark the plan home against a bare Flask app, and weigh what a phone downloads.
+
+Run with `make bench` (or `.venv/bin/python bench/run.py --help`). The bench
+
+1. makes a temporary directory with its own SQLite database (migrated with `flask db upgrade`)
+   and fills it, through the app's own services, with one young person and a filled plan;
+2. starts the real app (`wsgi:app`) and `bench/hello.py` under gunicorn with the production
+   `gunicorn.conf.py`, each on a free port on 127.0.0.1;
+3. logs in over HTTP like a browser and checks that the plan home shows the plan;
+4. runs wrk against hello and the plan home in turns, and reports the medians and their ratio;
+5. adds up the bytes of the plan home and every CSS, JS, font and icon it references.
+
+Every figure is printed on its own line as `name=value`; progress goes to stderr. Nothing
+leaves 127.0.0.1, and the servers are stopped whatever happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import html
+import http.client
+import os
+import re
+import runpy
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urljoin, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+HOST = "127.0.0.1"
+
+YOUTH_LOGIN = "bench-youth"
+PLAN_TITLE = "Mijn toekomst in Zwolle"
+INTRO = """Hoi! Ik ben Noor, ik ben 17 jaar en ik woon sinds een jaar in Zwolle, in een \
+groep met vijf andere jongeren. Ik zit op het mbo en ik doe de opleiding helpende zorg en welzijn.
+
+Ik hou van tekenen, van muziek maken en van lange wandelingen met de hond van mijn tante. \
+Als het even niet goed gaat, helpt het mij om buiten te zijn of om iets te maken met mijn handen.
+
+Later wil ik graag met kinderen werken, misschien op een kinderopvang of op een basisschool. \
+Eerst wil ik mijn diploma halen en een bijbaan vinden, zodat ik kan sparen voor een eigen kamer.
+
+Dit plan is van mij. Hier staat wat ik wil, wat ik goed kan en hoe ver ik al ben."""
+ABOUT = [
+    ("quality", "Ik ben eerlijk, ook als dat moeilijk is"),
+    ("quality", "Ik help mijn vrienden als het tegenzit"),
+    ("quality", "Ik geef niet snel op"),
+    ("quality", "Ik kan goed luisteren"),
+    ("talent", "Tekenen, vooral mensen en dieren"),
+    ("talent", "Ik kan goed met kleine kinderen omgaan"),
+    ("talent", "Koken voor de hele groep"),
+    ("hobby", "Gitaar spelen 🎸"),
+    ("hobby", "Wandelen met de hond van mijn tante"),
+    ("hobby", "Series kijken met mijn zus"),
+]
+
+# wrk counts 3xx as success, so a lost session (a redirect to the login page) would look
+# like a very fast plan home. This script counts every status other than 200.
+WRK_SCRIPT = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) not200 = 0 end
+function response(status, headers, body)
+  if status ~= 200 then not200 = not200 + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("not200") end
+  io.write(string.format("not200=%d\\n", total))
+end
+"""
+
+TEXT_TYPES = ("text/", "javascript", "json", "svg", "xml")
+
+
+class BenchError(RuntimeError):
+    """Something is wrong with the app or the set-up: the figures would mean nothing."""
+
+
+def log(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def figure(name: str, value) -> None:
+    print(f"{name}={value}", flush=True)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (10)")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per server (3)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per server, alternating (3)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    return parser.parse_args()
+
+
+# --- set-up: database, data, servers ----------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def app_environment(tmp: Path) -> dict[str, str]:
+    """Production settings, pointed at the bench's own database and folders."""
+    env = {k: v for k, v in os.environ.items() if k not in {"BIND", "PORT", "FLASK_DEBUG"}}
+    env.update(
+        TOEKOMSTPLAN_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        TRUSTED_HOSTS=f"{HOST},localhost",
+        SESSION_COOKIE_SECURE="0",  # plain http on loopback
+        DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite'}",
+        UPLOAD_DIR=str(tmp / "uploads"),
+        BASE_URL=f"http://{HOST}",
+        FLASK_APP="wsgi.py",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def migrate(env: dict[str, str], tmp: Path) -> None:
+    result = subprocess.run(
+        [str(BIN / "flask"), "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    (tmp / "migrate.log").write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        raise BenchError(f"flask db upgrade failed:\n{result.stderr[-3000:]}")
+
+
+def seed(env: dict[str, str]) -> tuple[int, str]:
+    """Create the young person and a filled plan with the app's services; return (plan id,
+    password)."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    from toekomstplan import create_app
+    from toekomstplan.auth import services as auth_services
+    from toekomstplan.extensions import db
+    from toekomstplan.plan import services as plan_services
+
+    password = "bench-" + secrets.token_urlsafe(12)
+    app = create_app()
+    with app.test_request_context():
+        registration = auth_services.register_youth(
+            "Noor", YOUTH_LOGIN, password, locale="nl", plan_title="Mijn plan"
+        )
+        plan = registration.user.plan
+        plan_services.update_cover(
+            plan,
+            title=PLAN_TITLE,
+            subtitle="Stap voor stap naar een eigen plek",
+            theme="ocean",
+            color=None,
+            layout="band",
+        )
+        plan_services.update_intro(plan, INTRO)
+        for kind, text in ABOUT:
+            plan_services.add_about_item(plan, kind, text)
+        plan_id = plan.id
+        db.session.remove()
+        db.engine.dispose()
+    return plan_id, password
+
+
+class Server:
+    """One gunicorn with gunicorn.conf.py, in its own process group so it can be stopped."""
+
+    def __init__(self, name: str, app: str, env: dict[str, str], tmp: Path):
+        self.name = name
+        self.port = free_port()
+        self.log_path = tmp / f"{name}.log"
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--config", str(GUNICORN_CONF), "--chdir", str(ROOT), app],
+            cwd=ROOT,
+            # Same config for both servers. Worker recycling is off: hello serves ~50,000
+            # requests a run, and a restart in a 10-second sample would skew it.
+            env={**env, "BIND": f"{HOST}:{self.port}", "GUNICORN_MAX_REQUESTS": "0"},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def url(self, path: str) -> str:
+        return f"http://{HOST}:{self.port}{path}"
+
+    def wait_ready(self, path: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"{self.name} server exited early:\n{self.log_tail()}")
+            try:
+                status, _, _ = request(self.port, "GET", path)
+            except OSError:
+                time.sleep(0.2)
+                continue
+            if status == 200:
+                return
+            raise BenchError(f"{self.name} server answered {path} with {status}")
+        raise BenchError(f"{self.name} server not ready after {timeout}s:\n{self.log_tail()}")
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master and its workers (user + system)."""
+        pids = [self.process.pid] + children(self.process.pid)
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # exited in between
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def log_tail(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")[-3000:]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)  # the group this bench started
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+            except ProcessLookupError:
+                pass
+        self._log.close()
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+# --- HTTP: log in, check the page ---------------------------------------------------------
+
+
+def request(port: int, method: str, path: str, headers=None, body: bytes | None = None):
+    conn = http.client.HTTPConnection(HOST, port, timeout=15)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        conn.close()
+
+
+class Cookies:
+    def __init__(self):
+        self.values: dict[str, str] = {}
+
+    def update(self, headers) -> None:
+        for line in headers.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(line)
+            for name, morsel in jar.items():
+                self.values[name] = morsel.value
+
+    def header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.values.items())
+
+
+class FormParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inputs: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name"):
+            self.inputs[a["name"]] = a.get("value") or ""
+
+
+def log_in(port: int, login: str, password: str) -> str:
+    """Log in like a browser; return the Cookie header of the logged-in session."""
+    cookies = Cookies()
+    status, headers, body = request(port, "GET", "/login")
+    if status != 200:
+        raise BenchError(f"GET /login answered {status}")
+    cookies.update(headers)
+    parser = FormParser()
+    parser.feed(body.decode())
+    token = parser.inputs.get("csrf_token")
+    if not token:
+        raise BenchError("GET /login has no csrf_token field")
+    form = urlencode({"csrf_token": token, "login": login, "password": password}).encode()
+    status, headers, body = request(
+        port,
+        "POST",
+        "/login",
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookies.header(),
+            "Origin": f"http://{HOST}:{port}",
+        },
+        form,
+    )
+    location = headers.get("Location", "")
+    if status not in (302, 303) or "/login" in location:
+        snippet = body.decode(errors="replace")[:500]
+        raise BenchError(f"POST /login answered {status} (Location {location!r}):\n{snippet}")
+    cookies.update(headers)
+    return cookies.header()
+
+
+def check_plan_home(port: int, path: str, cookie: str) -> None:
+    status, headers, body = request(port, "GET", path, {"Cookie": cookie})
+    if status != 200:
+        raise BenchError(f"GET {path} answered {status} {headers.get('Location', '')}")
+    if html.escape(PLAN_TITLE).encode() not in body:
+        raise BenchError(f"GET {path} does not show the plan title {PLAN_TITLE!r}")
+
+
+# --- wrk ----------------------------------------------------------------------------------
+
+
+def wrk(
+    server: Server, path: str, cookie: str, seconds: int, args: argparse.Namespace, script: Path
+) -> dict:
+    """Load `path` for `seconds`; return requests per second, latency and server CPU time
+    per request (the CPU figure holds steadier than req/s on a busy machine)."""
+    url = server.url(path)
+    command = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "-s",
+        str(script),
+        "-H",
+        f"Cookie: {cookie}",
+        url,
+    ]
+    cpu_before = server.cpu_seconds()
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"wrk did not finish on {url}") from None
+    cpu = server.cpu_seconds() - cpu_before
+    out = result.stdout
+    if result.returncode != 0 or "Requests/sec:" not in out:
+        raise BenchError(f"wrk failed on {url}:\n{out}\n{result.stderr}")
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    not200 = re.search(r"not200=(\d+)", out)
+    bad = int(not200.group(1)) if not200 else int(errors.group(1)) if errors else 0
+    if bad:
+        raise BenchError(f"{bad} responses other than 200 from {url}:\n{out}")
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    if socket_errors:
+        log(f"socket errors on {url}: {socket_errors.group(1)}")
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "cpu_ms": cpu * 1000 / max(requests, 1),
+        "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
+    }
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+# --- page weight ------------------------------------------------------------------------
+
+
+class AssetParser(HTMLParser):
+    """Collect what a browser fetches for a page, photos excluded."""
+
+    LINK_RELS = {
+        "stylesheet",
+        "icon",
+        "apple-touch-icon",
+        "mask-icon",
+        "manifest",
+        "preload",
+        "modulepreload",
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "link" and self.LINK_RELS & set(a.get("rel", "").lower().split()):
+            if a.get("href"):
+                self.urls.append(a["href"])
+        elif tag == "script" and a.get("src"):
+            self.urls.append(a["src"])
+        elif tag == "img" and a.get("src", "").startswith("/static/"):
+            # Icons and illustrations are static files; photos come from the upload routes.
+            self.urls.append(a["src"])
+        elif tag == "use":
+            href = a.get("href") or a.get("xlink:href") or ""
+            if href and not href.startswith("#"):
+                self.urls.append(href.split("#")[0])
+        elif tag == "style":
+            self._in_style = True
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.styles.append(data)
+
+
+CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+CSS_FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.I)
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""", re.I)
+CSS_IMPORT = re.compile(r"""@import\s+(['"])([^'"]+)\1""", re.I)
+
+
+def css_references(css: str) -> list[str]:
+    """Return the URLs a stylesheet makes the browser fetch.
+
+    Of each @font-face only the first source counts: a browser takes the first format it
+    knows (woff2 on every current phone) and never downloads the fallbacks.
+    """
+    css = CSS_COMMENT.sub("", css)
+    urls = []
+    for block in CSS_FONT_FACE.findall(css):
+        first = CSS_URL.search(block)
+        if first:
+            urls.append(first.group(2))
+    rest = CSS_FONT_FACE.sub("", css)
+    urls += [m.group(2) for m in CSS_IMPORT.finditer(rest)]
+    urls += [m.group(2) for m in CSS_URL.finditer(rest)]
+    return [u.strip() for u in urls if not u.strip().startswith(("data:", "#"))]
+
+
+def page_weight(port: int, path: str, cookie: str) -> dict:
+    """Bytes of the page plus everything it references, as fetched on a first visit."""
+    base = f"http://{HOST}:{port}"
+    headers = {"Cookie": cookie, "Accept-Encoding": "identity"}
+    status, response_headers, body = request(port, "GET", path, headers)
+    if status != 200:
+        raise BenchError(f"GET {path} answered {status}")
+    files = {path: (response_headers.get("Content-Type", ""), body)}
+    parser = AssetParser()
+    parser.feed(body.decode())
+    queue = [urljoin(base + path, u) for u in parser.urls]
+    for style in parser.styles:
+        queue += [urljoin(base + path, u) for u in css_references(style)]
+    while queue:
+        url = queue.pop(0)
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != base:
+            raise BenchError(f"the plan home references an off-site file: {url}")
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        if target in files:
+            continue
+        status, response_headers, content = request(port, "GET", target, headers)
+        if status != 200:
+            raise BenchError(f"{target}, referenced by the plan home, answered {status}")
+        content_type = response_headers.get("Content-Type", "")
+        files[target] = (content_type, content)
+        if "css" in content_type:
+            queue += [urljoin(url, u) for u in css_references(content.decode())]
+    raw = sum(len(content) for _, content in files.values())
+    compressed = sum(
+        len(gzip.compress(content, 6)) if any(t in kind for t in TEXT_TYPES) else len(content)
+        for kind, content in files.values()
+    )
+    for target, (kind, content) in files.items():
+        log(f"  {len(content):>8} B  {kind.split(';')[0]:<24} {target}")
+    return {
+        "kb": raw / 1024,
+        "kb_gzip": compressed / 1024,
+        "html_kb": len(body) / 1024,
+        "files": len(files),
+    }
+
+
+# --- main ---------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> None:
+    started = time.monotonic()
+    env = app_environment(tmp)
+    log(f"temporary directory {tmp}")
+    migrate(env, tmp)
+    plan_id, password = seed(env)
+    plan_path = f"/plans/{plan_id}"
+    log(f"seeded plan {plan_id}; starting gunicorn twice with {GUNICORN_CONF.name}")
+
+    app = Server("app", "wsgi:app", env, tmp)
+    servers.append(app)
+    hello = Server("hello", "bench.hello:app", env, tmp)
+    servers.append(hello)
+    app.wait_ready("/login")
+    hello.wait_ready("/")
+
+    cookie = log_in(app.port, YOUTH_LOGIN, password)
+    check_plan_home(app.port, plan_path, cookie)
+    log("logged in; the plan home shows the plan")
+
+    settings = runpy.run_path(str(GUNICORN_CONF))
+    figure("cpu_cores", len(os.sched_getaffinity(0)))
+    figure("gunicorn_workers", settings["workers"])
+    figure("gunicorn_threads", settings["threads"])
+    figure("wrk", f"-t{args.threads}/-c{args.connections}/-d{args.duration}s/x{args.rounds}")
+
+    weight = page_weight(app.port, plan_path, cookie)
+
+    script = tmp / "count-status.lua"
+    script.write_text(WRK_SCRIPT)
+    targets = {"hello": (hello, "/"), "plan_home": (app, plan_path)}
+    for name, (server, path) in targets.items():
+        log(f"warming up {name}")
+        wrk(server, path, cookie, args.warmup, args, script)
+    results: dict[str, list[dict]] = {name: [] for name in targets}
+    for round_no in range(1, args.rounds + 1):
+        for name, (server, path) in targets.items():
+            result = wrk(server, path, cookie, args.duration, args, script)
+            results[name].append(result)
+            log(
+                f"round {round_no}: {name} {result['rps']:.0f} req/s, "
+                f"{result['cpu_ms']:.2f} ms server CPU per request"
+            )
+    check_plan_home(app.port, plan_path, cookie)  # still logged in: the runs measured the page
+
+    medians = {
+        name: {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+        for name, runs in results.items()
+    }
+    for name, runs in results.items():
+        figure(f"{name}_rps_rounds", ",".join(f"{r['rps']:.0f}" for r in runs))
+    base, page = medians["hello"], medians["plan_home"]
+    figure("hello_rps", f"{base['rps']:.0f}")
+    figure("plan_home_rps", f"{page['rps']:.0f}")
+    figure("plan_home_p50_ms", f"{page['p50_ms']:.1f}")
+    figure("plan_home_p99_ms", f"{page['p99_ms']:.1f}")
+    figure("hello_cpu_ms", f"{base['cpu_ms']:.3f}")
+    figure("plan_home_cpu_ms", f"{page['cpu_ms']:.3f}")
+    figure("plan_home_cpu_vs_hello", f"{base['cpu_ms'] / page['cpu_ms']:.2f}")
+    figure("plan_home_rps_vs_hello", f"{page['rps'] / base['rps']:.2f}")
+    figure("plan_home_html_kb", f"{weight['html_kb']:.1f}")
+    figure("plan_home_files", weight["files"])
+    figure("plan_home_kb", f"{weight['kb']:.1f}")
+    figure("plan_home_kb_gzip", f"{weight['kb_gzip']:.1f}")
+    figure("bench_seconds", f"{time.monotonic() - started:.0f}")
+
+
+def main() -> int:
+    args = parse_args()
+    if shutil.which("wrk") is None:
+        print(
+            "bench: wrk is not installed. Install it with: sudo apt-get install -y wrk",
+            file=sys.stderr,
+        )
+        return 2
+    tmp = Path(tempfile.mkdtemp(prefix="toekomstplan-bench-"))
+    servers: list[Server] = []
+    try:
+        run(args, tmp, servers)
+    except (BenchError, OSError, http.client.HTTPException) as error:
+        log(f"FAILED: {error}")
+        for server in servers:
+            log(f"--- {server.name} log ---\n{server.log_tail()}")
+        return 1
+    finally:
+        for server in servers:
+            server.stop()
+        if args.keep:
+            log(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
