@@ -329,6 +329,15 @@ def log_in(port: int, login: str, password: str) -> str:
         snippet = body.decode(errors="replace")[:500]
         raise BenchError(f"POST /login answered {status} (Location {location!r}):\n{snippet}")
     cookies.update(headers)
+    # Like a browser: follow the redirects to the plan and keep the cookies each page sets.
+    for _ in range(5):
+        status, headers, body = request(
+            port, "GET", urlsplit(location).path or "/", {"Cookie": cookies.header()}
+        )
+        cookies.update(headers)
+        location = headers.get("Location", "")
+        if status not in (301, 302, 303):
+            break
     return cookies.header()
 
 

@@ -45,6 +45,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(sessions.load)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
+    # Server-side session records (auth/sessions.py) protect sessions; no IP/agent hashing.
+    login_manager.session_protection = None
 
 
 def register_blueprints(app: Flask) -> None:

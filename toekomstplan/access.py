@@ -34,17 +34,12 @@ def can(user: User | None, plan: Plan, section: Section, action: Action = Action
     return plan.owner_id == user.id
 
 
-def get_plan(
-    plan_id: int, section: Section = Section.COVER, action: Action = Action.VIEW, *, full=False
-) -> Plan:
+def get_plan(plan_id: int, section: Section = Section.COVER, action: Action = Action.VIEW) -> Plan:
     """Load a plan the current user may access for `section`, or abort with 404."""
-    plan = db.session.scalar(sa.select(Plan).where(Plan.id == plan_id))
+    # The session loader already put the user's own plan in the identity map: no query then.
+    plan = db.session.get(Plan, plan_id)
     if plan is None or not can(current_user, plan, section, action):
         abort(404)
-    if full:
-        # Load the items now, with the lazy loader's "plan_id = ?": for one plan that is two
-        # fixed queries like selectinload, but without re-rendering its "IN (...)" each time.
-        _ = plan.about_items
     return plan
 
 

@@ -29,7 +29,10 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or (
             "sqlite:///" + str(Path(instance_path) / "toekomstplan.sqlite")
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A server connection can drop between requests; a local SQLite file cannot.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {
+            "pool_pre_ping": not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")
+        }
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(
             Path(instance_path).parent / "uploads"
         )
@@ -52,6 +55,10 @@ class Config:
         self.SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the login session
         self.MAX_CONTENT_LENGTH = _int("MAX_FORM_BYTES", 1024 * 1024)
+
+        # Rendered plan pages kept per process (see pagecache.py); 0 turns the cache off.
+        self.PAGE_CACHE_SIZE = _int("PAGE_CACHE_SIZE", 256)
+        self.PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 600)
 
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)

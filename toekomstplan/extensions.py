@@ -1,5 +1,6 @@
 """Extensions, created bare here and bound to the app in the factory."""
 
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -30,3 +31,9 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+@limiter.request_filter
+def _reads_are_not_limited() -> bool:
+    # Every limit is on a POST; GET pages skip the limiter's bookkeeping altogether.
+    return request.method in ("GET", "HEAD", "OPTIONS")

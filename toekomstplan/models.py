@@ -118,6 +118,8 @@ class Plan(db.Model):
     cover_color: Mapped[str | None] = mapped_column(sa.String(7))
     cover_layout: Mapped[str] = mapped_column(sa.String(20), default="classic")
     intro_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # Raised by every change to what the plan shows; rendered pages are cached per revision.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -1,22 +1,14 @@
 """What every page shares: security headers, template helpers and filters."""
 
 import hashlib
-import secrets
-from functools import cache
 from pathlib import Path
 
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from . import pagecache
 from .plan import themes
-
-
-def csp_nonce() -> str:
-    """Return this response's nonce for the one inline <style> with the theme colours."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -43,16 +35,17 @@ def control_attrs(described: list, errors: list, counter: int | None, extra: dic
     return attrs
 
 
-@cache
-def _static_version(path: Path, mtime_ns: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+_static_urls: dict[tuple[str, str], str] = {}
 
 
 def static_url(filename: str) -> str:
     """Return a static file's URL with its content hash, so browsers may keep it for a year."""
-    path = Path(current_app.static_folder) / filename
-    version = _static_version(path, path.stat().st_mtime_ns)
-    return url_for("static", filename=filename, v=version)
+    key = (current_app.static_folder, filename)
+    url = None if current_app.debug else _static_urls.get(key)
+    if url is None:
+        digest = hashlib.sha256((Path(current_app.static_folder) / filename).read_bytes())
+        url = _static_urls[key] = url_for("static", filename=filename, v=digest.hexdigest()[:10])
+    return url
 
 
 def template_context() -> dict:
@@ -87,7 +80,11 @@ def init_app(app: Flask) -> None:
     """Register the headers hook and the template helpers."""
     app.after_request(security_headers)
     app.jinja_env.globals.update(
-        csp_nonce=csp_nonce, themes=themes, static_url=static_url, control_attrs=control_attrs
+        csp_nonce=pagecache.csp_nonce,
+        csrf_token=pagecache.csrf_token,
+        themes=themes,
+        static_url=static_url,
+        control_attrs=control_attrs,
     )
     app.context_processor(template_context)
     app.jinja_env.filters["paragraphs"] = paragraphs

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from .. import mail
+from .. import mail, pagecache
 from ..extensions import db
 from ..models import LoginToken, Plan, TokenPurpose, User, UserKind, UserSession
 from ..passwords import hash_password, needs_rehash, verify_password
@@ -209,5 +209,8 @@ def set_locale(user: User, locale: str) -> None:
 
 def delete_account(user: User) -> None:
     """Delete an account with its plan and everything in it."""
+    plan_id = user.plan.id if user.plan else None
     db.session.delete(user)
     db.session.commit()
+    if plan_id is not None:
+        pagecache.forget_plan(plan_id)

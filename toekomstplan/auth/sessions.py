@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app, session
 from flask_login import login_user, logout_user
+from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import User, UserSession
@@ -33,19 +34,31 @@ def start(user: User) -> None:
     login_user(user)
 
 
+# One query for the session, its user and the user's own plan (most pages need all three),
+# built once: it runs on every request.
+_LIVE_SESSION = (
+    sa.select(UserSession)
+    .join(UserSession.user)
+    .outerjoin(User.plan)
+    .options(contains_eager(UserSession.user).contains_eager(User.plan))
+    .where(
+        UserSession.token_hash == sa.bindparam("token_hash"),
+        User.id == sa.bindparam("user_id"),
+    )
+)
+
+
 def load(user_id: str) -> User | None:
     """Return the user of this request's session if it is still live, else None."""
     token = session.get("sid")
     if not token or not user_id.isdigit():
         return None
-    row = db.session.execute(
-        sa.select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _digest(token), User.id == int(user_id))
-    ).first()
-    if row is None:
+    record = db.session.scalar(
+        _LIVE_SESSION, {"token_hash": _digest(token), "user_id": int(user_id)}
+    )
+    if record is None:
         return None
-    record, user = row
+    user = record.user
     now = datetime.now(UTC)
     cfg = current_app.config
     if now - record.last_seen_at > timedelta(

@@ -9,6 +9,11 @@ from . import themes
 ABOUT_ITEMS_MAX = 60
 
 
+def _changed(plan_id: int) -> None:
+    """Raise the plan's revision (atomically), so cached pages of it are rendered anew."""
+    db.session.execute(sa.update(Plan).where(Plan.id == plan_id).values(revision=Plan.revision + 1))
+
+
 class LimitReached(Exception):
     """A plan holds as many items of this sort as it may."""
 
@@ -23,12 +28,14 @@ def update_cover(
     if color and themes.HEX.match(color):
         plan.cover_color = color.lower()
     plan.cover_layout = layout if layout in themes.LAYOUTS else themes.DEFAULT_LAYOUT
+    _changed(plan.id)
     db.session.commit()
 
 
 def update_intro(plan: Plan, text: str) -> None:
     """Save the introduction exactly as written (line breaks normalised)."""
     plan.intro_text = (text or "").replace("\r\n", "\n").strip()
+    _changed(plan.id)
     db.session.commit()
 
 
@@ -46,6 +53,7 @@ def add_about_item(plan: Plan, kind: str, text: str) -> AboutItem:
     )
     item = AboutItem(plan_id=plan.id, kind=kind, text=text.strip(), position=(last or 0) + 1)
     db.session.add(item)
+    _changed(plan.id)
     db.session.commit()
     return item
 
@@ -60,12 +68,14 @@ def update_about_item(item: AboutItem, kind: str, text: str) -> None:
         )
         item.kind, item.position = kind, (last or 0) + 1
     item.text = text.strip()
+    _changed(item.plan_id)
     db.session.commit()
 
 
 def delete_about_item(item: AboutItem) -> None:
     """Delete an item."""
     db.session.delete(item)
+    _changed(item.plan_id)
     db.session.commit()
 
 
@@ -82,6 +92,7 @@ def move_about_item(item: AboutItem, direction: int) -> None:
         siblings[index], siblings[other] = siblings[other], siblings[index]
         for position, sibling in enumerate(siblings, start=1):
             sibling.position = position
+        _changed(item.plan_id)
         db.session.commit()
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import access
+from .. import access, pagecache
 from ..access import Action, Section
 from . import services, themes
 from .forms import AboutItemForm, CoverForm, IntroForm
@@ -25,11 +25,11 @@ def start():
 @bp.get("/plans/<int:plan_id>")
 @login_required
 def home(plan_id: int):
-    plan = access.get_plan(plan_id, full=True)
-    return render_template(
+    plan = access.get_plan(plan_id)
+    return pagecache.render_plan_page(
         "plan/home.html",
-        plan=plan,
-        about=services.group_about_items(plan.about_items),
+        plan,
+        group_about_items=services.group_about_items,
         can_edit=access.can(current_user, plan, Section.COVER, Action.EDIT),
     )
 
@@ -80,7 +80,7 @@ def intro(plan_id: int):
 @bp.route("/plans/<int:plan_id>/about", methods=["GET", "POST"])
 @login_required
 def about(plan_id: int):
-    plan = access.get_plan(plan_id, Section.ABOUT, Action.EDIT, full=True)
+    plan = access.get_plan(plan_id, Section.ABOUT, Action.EDIT)
     form = AboutItemForm(
         data=None if request.method == "POST" else {"kind": request.args.get("kind", "quality")}
     )
