@@ -28,7 +28,7 @@ run: db
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 system-deps:
-	@scripts/ensure-system-deps chromium
+	@scripts/ensure-system-deps chromium exiftool
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -16,11 +16,14 @@ import sqlalchemy as sa
 
 from toekomstplan import create_app
 from toekomstplan.extensions import db, limiter
+from toekomstplan.jobs import huey
 from toekomstplan.mail import outbox_messages
 from toekomstplan.models import Plan, User, UserKind
 from toekomstplan.passwords import hash_password
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# Background jobs (video preparation) run at once, inside the request that queues them.
+huey.immediate = True
 PASSWORD = "a walk along the river"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

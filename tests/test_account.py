@@ -1,12 +1,26 @@
 """My account: the interface language, and deleting the account with everything in it."""
 
+import io
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from toekomstplan.extensions import db
-from toekomstplan.models import AboutItem, LoginToken, Plan, User, UserSession
+from toekomstplan.models import (
+    AboutItem,
+    Attachment,
+    LoginToken,
+    Media,
+    MediaFile,
+    Plan,
+    User,
+    UserSession,
+)
+
+from .conftest import read_csrf_token
+from .mediafiles import png
 
 
 def page_language(response) -> str:
@@ -104,6 +118,16 @@ def rows_of(app, user_id: int) -> dict[str, int]:
             "login_tokens": sa.select(sa.func.count())
             .select_from(LoginToken)
             .where(LoginToken.user_id == user_id),
+            "media": sa.select(sa.func.count())
+            .select_from(Media)
+            .where(Media.plan_id.in_(plan_ids)),
+            "media_files": sa.select(sa.func.count())
+            .select_from(MediaFile)
+            .join(Media)
+            .where(Media.plan_id.in_(plan_ids)),
+            "attachments": sa.select(sa.func.count())
+            .select_from(Attachment)
+            .where(Attachment.plan_id.in_(plan_ids)),
         }
         return {table: db.session.scalar(query) for table, query in queries.items()}
 
@@ -128,6 +152,20 @@ def filled_account(app, new_client, post, login, make_user):
         for kind, text in [("quality", "Eerlijk"), ("talent", "Tekenen"), ("hobby", "Gitaar")]:
             post(clients[0], f"/plans/{user.plan.id}/about", {"kind": kind, "text": text})
         post(clients[0], f"/plans/{user.plan.id}/intro", {"text": "Hoi, ik ben Sam."})
+        photo = (
+            clients[0]
+            .post(
+                f"/plans/{user.plan.id}/media",
+                data={
+                    "csrf_token": read_csrf_token(clients[0]),
+                    "file": (io.BytesIO(png()), "a.png"),
+                },
+                headers={"Accept": "application/json"},
+                content_type="multipart/form-data",
+            )
+            .get_json()["id"]
+        )
+        post(clients[0], f"/media/{photo}/attach", {"intro": "y"})
         post(new_client(), "/forgot", {"email": email})  # leaves a reset link
         rows = rows_of(app, user.id)
         assert all(rows.values()), rows
@@ -154,16 +192,25 @@ def test_deleting_the_account_removes_every_row_of_the_user_only(app, post, fill
         "about_items": 0,
         "user_sessions": 0,
         "login_tokens": 0,
+        "media": 0,
+        "media_files": 0,
+        "attachments": 0,
     }
     assert rows_of(app, bystander.id) == bystander_before
-    removed = {t: totals_before[t] - n for t, n in total_rows(app).items()}
+    removed = {t: totals_before[t] - n for t, n in total_rows(app).items() if t in totals_before}
     assert removed == {
         "users": 1,
         "plans": 1,
         "about_items": 3,
         "user_sessions": 2,
         "login_tokens": 1,
+        "media": 1,
+        "media_files": 4,
+        "attachments": 1,
     }
+    uploads = Path(app.config["UPLOAD_DIR"])
+    assert not (uploads / str(user.plan.id)).exists(), "the plan's files are gone"
+    assert any((uploads / str(bystander.plan.id)).rglob("*.webp")), "the other plan keeps its"
     assert other_browser.get("/account").status_code == 302, "every session is gone"
 
 

@@ -46,9 +46,15 @@ def test_help_page_needs_no_login(client):
     assert client.get("/help").status_code == 200
 
 
-def get_pages(app, plan_id: int, item_id: int) -> list[str]:
+def get_pages(app, plan_id: int, item_id: int, media_id: str = "no-such-media") -> list[str]:
     """Return a URL for every GET page of the app, arguments filled in."""
-    args = {"plan_id": plan_id, "item_id": item_id, "token": "not-a-token"}
+    args = {
+        "plan_id": plan_id,
+        "item_id": item_id,
+        "token": "not-a-token",
+        "media_id": media_id,
+        "variant": "display",
+    }
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static" or "GET" not in rule.methods:

@@ -53,9 +53,10 @@ def register_blueprints(app: Flask) -> None:
     from .account.views import bp as account_bp
     from .auth.views import bp as auth_bp
     from .help.views import bp as help_bp
+    from .media.views import bp as media_bp
     from .plan.views import bp as plan_bp
 
-    for bp in (auth_bp, account_bp, plan_bp, help_bp):
+    for bp in (auth_bp, account_bp, plan_bp, media_bp, help_bp):
         app.register_blueprint(bp)
 
 
@@ -72,7 +73,8 @@ def register_web_hooks(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .commands import demo_command, users
+    from .commands import demo_command, media_group, users
 
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
+    app.cli.add_command(media_group)

@@ -13,13 +13,14 @@ from flask import abort
 from flask_login import current_user
 
 from .extensions import db
-from .models import AboutItem, Plan, User
+from .models import AboutItem, Media, Plan, User
 
 
 class Section(enum.StrEnum):
     COVER = "cover"
     INTRO = "intro"
     ABOUT = "about"
+    MEDIA = "media"
 
 
 class Action(enum.StrEnum):
@@ -49,6 +50,32 @@ def get_about_item(item_id: int, action: Action = Action.VIEW) -> AboutItem:
     if item is None or not can(current_user, item.plan, Section.ABOUT, action):
         abort(404)
     return item
+
+
+def can_see_media(user: User | None, media: Media) -> bool:
+    """Say whether `user` may load a photo or video.
+
+    It is visible when it is attached to a section the user may see, or sits in the gallery
+    and the user may see photos and videos. (The owner sees all of them.)
+    """
+    plan = media.plan
+    if can(user, plan, Section.MEDIA):
+        return True
+    return any(can(user, plan, Section(a.target)) for a in media.attachments)
+
+
+def get_media(media_id: str, action: Action = Action.VIEW) -> Media:
+    """Load a photo or video the current user may see (or, for EDIT, change), or abort 404."""
+    media = db.session.get(Media, media_id) if len(media_id) <= 32 else None
+    if media is None:
+        abort(404)
+    if action == Action.EDIT:
+        allowed = can(current_user, media.plan, Section.MEDIA, Action.EDIT)
+    else:
+        allowed = can_see_media(current_user, media)
+    if not allowed:
+        abort(404)
+    return media
 
 
 def own_plan_id(user: User) -> int | None:

@@ -6,6 +6,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from . import demo
 from .auth import services
+from .media import services as media_services
 
 users = AppGroup("users", help="Manage accounts.")
 
@@ -34,3 +35,21 @@ def demo_command() -> None:
         return
     click.echo("Demo accounts created (also saved in instance/demo-logins.txt):")
     click.echo(logins)
+
+
+media_group = AppGroup("media", help="Stored photos and videos.")
+
+
+@media_group.command("check")
+@click.option("--fix", is_flag=True, help="Delete orphaned files and rows whose files are gone.")
+def media_check(fix: bool) -> None:
+    """List stored files without a row and rows without a file."""
+    report = media_services.check(fix=fix)
+    for key in report.orphan_files:
+        click.echo(f"orphaned file: {key}" + (" (deleted)" if fix else ""))
+    for key in report.missing_files:
+        click.echo(f"row without file: {key}" + (" (media item deleted)" if fix else ""))
+    if not report.orphan_files and not report.missing_files:
+        click.echo("All stored files and rows match.")
+    elif not fix:
+        raise click.exceptions.Exit(1)

@@ -60,6 +60,13 @@ class Config:
         self.PAGE_CACHE_SIZE = _int("PAGE_CACHE_SIZE", 256)
         self.PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 600)
 
+        # Photos and videos: the biggest upload, a plan's storage, decoded pixels per photo.
+        self.UPLOAD_MAX_BYTES = _int("UPLOAD_MAX_MB", 500) * 1024 * 1024
+        self.MEDIA_QUOTA_BYTES = _int("MEDIA_QUOTA_MB", 2048) * 1024 * 1024
+        self.MAX_IMAGE_PIXELS = _int("MAX_IMAGE_PIXELS", 50_000_000)
+        # With a reverse proxy: the internal location that serves UPLOAD_DIR (X-Accel-Redirect).
+        self.MEDIA_X_ACCEL_PREFIX = os.environ.get("MEDIA_X_ACCEL_PREFIX")
+
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per 15 minutes")

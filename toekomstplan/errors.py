@@ -3,7 +3,7 @@
 import math
 import time
 
-from flask import Flask, render_template
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
@@ -43,6 +43,19 @@ def too_many(error):
     return response
 
 
+def too_large(error):
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    setting = getattr(view, "upload_limit", None)
+    if setting:
+        mb = current_app.config[setting] // (1024 * 1024)
+        message = _("This file is too big: at most %(mb)d MB.", mb=mb)
+    else:
+        message = _("What you sent is too big. Make it shorter.")
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message), 413
+    return _page(_("This is too big"), message, 413)
+
+
 def http_error(error: HTTPException):
     if isinstance(error, SecurityError):
         # An untrusted Host header: no URL can be built, so the page template would fail.
@@ -74,5 +87,6 @@ def register(app: Flask) -> None:
     """Attach the handlers to the app."""
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(429, too_many)
+    app.register_error_handler(413, too_large)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(500, server_error)

@@ -18,12 +18,14 @@ import threading
 import time
 from collections import OrderedDict
 
+import sqlalchemy as sa
 from flask import current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from .extensions import db
 from .models import Plan
 
 _SALT = secrets.token_hex(8)
@@ -115,6 +117,14 @@ def render_plan_page(template: str, plan: Plan, **context) -> str:
             g._punch_holes = False
         store.put(key, html)
     return html.replace(CSRF_HOLE, csrf_token()).replace(NONCE_HOLE, csp_nonce())
+
+
+def plan_changed(plan_id: int) -> None:
+    """Raise a plan's revision atomically, in the caller's transaction.
+
+    Every change to what a plan shows calls this, so its cached pages are rendered anew.
+    """
+    db.session.execute(sa.update(Plan).where(Plan.id == plan_id).values(revision=Plan.revision + 1))
 
 
 def forget_plan(plan_id: int) -> None:

@@ -1,14 +1,59 @@
 """What every page shares: security headers, template helpers and filters."""
 
 import hashlib
+import tempfile
 from pathlib import Path
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, Request, current_app, g, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from . import pagecache
 from .plan import themes
+from .storage import storage
+
+
+class AppRequest(Request):
+    """A request that may be big only where its view accepts uploads.
+
+    Everything else keeps MAX_CONTENT_LENGTH (1 MB). Uploaded files stream straight to a
+    temporary file on the upload disk, never into memory.
+    """
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is not None:
+            return self._max_content_length
+        view = current_app.view_functions.get(self.endpoint) if self.endpoint else None
+        setting = getattr(view, "upload_limit", None)
+        return current_app.config[setting or "MAX_CONTENT_LENGTH"]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    def _get_file_stream(
+        self, total_content_length, content_type, filename=None, content_length=None
+    ):
+        stream = tempfile.NamedTemporaryFile(dir=storage().tmp_dir(), prefix="upload-")  # noqa: SIM115
+        # Kept so `close` removes it even when parsing stops half-way (a 413, a lost phone).
+        self.__dict__.setdefault("_upload_streams", []).append(stream)
+        return stream
+
+    def close(self) -> None:
+        super().close()
+        for stream in self.__dict__.get("_upload_streams", ()):
+            stream.close()
+
+
+def accepts_uploads(setting: str):
+    """Let a view receive bodies up to the size in config[`setting`]."""
+
+    def mark(view):
+        view.upload_limit = setting
+        return view
+
+    return mark
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -57,11 +102,12 @@ def security_headers(response):
     style = "'self'"
     if "csp_nonce" in g:
         style += f" 'nonce-{g.csp_nonce}'"
-    response.headers["Content-Security-Policy"] = (
+    response.headers.setdefault(
+        "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; "
         f"style-src {style}; img-src 'self' data: blob:; media-src 'self' blob:; "
         "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-        "form-action 'self'; frame-ancestors 'none'"
+        "form-action 'self'; frame-ancestors 'none'",
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
@@ -78,6 +124,7 @@ def security_headers(response):
 
 def init_app(app: Flask) -> None:
     """Register the headers hook and the template helpers."""
+    app.request_class = AppRequest
     app.after_request(security_headers)
     app.jinja_env.globals.update(
         csp_nonce=pagecache.csp_nonce,

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from .. import mail, pagecache
 from ..extensions import db
+from ..media import services as media_services
 from ..models import LoginToken, Plan, TokenPurpose, User, UserKind, UserSession
 from ..passwords import hash_password, needs_rehash, verify_password
 from . import sessions
@@ -214,3 +215,4 @@ def delete_account(user: User) -> None:
     db.session.commit()
     if plan_id is not None:
         pagecache.forget_plan(plan_id)
+        media_services.delete_plan_files(plan_id)

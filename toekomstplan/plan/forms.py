@@ -50,6 +50,18 @@ class CoverForm(FlaskForm):
         validators=[_required()],
     )
 
+    photo = RadioField(_l("Photo or drawing"), validators=[Optional()])
+    focus = RadioField(
+        _l("Which part of the photo?"),
+        choices=[
+            SelectChoice("top", _l("Top")),
+            SelectChoice("center", _l("Middle")),
+            SelectChoice("bottom", _l("Bottom")),
+        ],
+        default="center",
+        validators=[Optional()],
+    )
+
 
 class IntroForm(FlaskForm):
     text = TextAreaField(_l("My introduction"), validators=[Optional(), _max(INTRO_MAX)])

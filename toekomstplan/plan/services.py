@@ -2,16 +2,13 @@
 
 import sqlalchemy as sa
 
+from .. import pagecache
 from ..extensions import db
-from ..models import AboutItem, Plan
+from ..media import services as media_services
+from ..models import AboutItem, Media, Plan
 from . import themes
 
 ABOUT_ITEMS_MAX = 60
-
-
-def _changed(plan_id: int) -> None:
-    """Raise the plan's revision (atomically), so cached pages of it are rendered anew."""
-    db.session.execute(sa.update(Plan).where(Plan.id == plan_id).values(revision=Plan.revision + 1))
 
 
 class LimitReached(Exception):
@@ -19,23 +16,32 @@ class LimitReached(Exception):
 
 
 def update_cover(
-    plan: Plan, *, title: str, subtitle: str, theme: str, color: str | None, layout: str
+    plan: Plan,
+    *,
+    title: str,
+    subtitle: str,
+    theme: str,
+    color: str | None,
+    layout: str,
+    photo: Media | None = None,
+    focus: str = "center",
 ) -> None:
-    """Save the cover the young person designed."""
+    """Save the cover the young person designed, photo included."""
     plan.cover_title = title.strip()
     plan.cover_subtitle = (subtitle or "").strip()
     plan.cover_theme = theme if theme in themes.THEMES or theme == themes.CUSTOM else "sunrise"
     if color and themes.HEX.match(color):
         plan.cover_color = color.lower()
     plan.cover_layout = layout if layout in themes.LAYOUTS else themes.DEFAULT_LAYOUT
-    _changed(plan.id)
+    media_services.put_on_cover(plan, photo, focus)
+    pagecache.plan_changed(plan.id)
     db.session.commit()
 
 
 def update_intro(plan: Plan, text: str) -> None:
     """Save the introduction exactly as written (line breaks normalised)."""
     plan.intro_text = (text or "").replace("\r\n", "\n").strip()
-    _changed(plan.id)
+    pagecache.plan_changed(plan.id)
     db.session.commit()
 
 
@@ -53,7 +59,7 @@ def add_about_item(plan: Plan, kind: str, text: str) -> AboutItem:
     )
     item = AboutItem(plan_id=plan.id, kind=kind, text=text.strip(), position=(last or 0) + 1)
     db.session.add(item)
-    _changed(plan.id)
+    pagecache.plan_changed(plan.id)
     db.session.commit()
     return item
 
@@ -68,14 +74,14 @@ def update_about_item(item: AboutItem, kind: str, text: str) -> None:
         )
         item.kind, item.position = kind, (last or 0) + 1
     item.text = text.strip()
-    _changed(item.plan_id)
+    pagecache.plan_changed(item.plan_id)
     db.session.commit()
 
 
 def delete_about_item(item: AboutItem) -> None:
     """Delete an item."""
     db.session.delete(item)
-    _changed(item.plan_id)
+    pagecache.plan_changed(item.plan_id)
     db.session.commit()
 
 
@@ -92,7 +98,7 @@ def move_about_item(item: AboutItem, direction: int) -> None:
         siblings[index], siblings[other] = siblings[other], siblings[index]
         for position, sibling in enumerate(siblings, start=1):
             sibling.position = position
-        _changed(item.plan_id)
+        pagecache.plan_changed(item.plan_id)
         db.session.commit()
 
 

@@ -3,10 +3,12 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from .. import access, pagecache
 from ..access import Action, Section
-from . import services, themes
+from ..media import services as media_services
+from . import services
 from .forms import AboutItemForm, CoverForm, IntroForm
 
 bp = Blueprint("plan", __name__)
@@ -29,6 +31,7 @@ def home(plan_id: int):
     return pagecache.render_plan_page(
         "plan/home.html",
         plan,
+        attached=media_services.attached,
         group_about_items=services.group_about_items,
         can_edit=access.can(current_user, plan, Section.COVER, Action.EDIT),
     )
@@ -38,6 +41,8 @@ def home(plan_id: int):
 @login_required
 def cover(plan_id: int):
     plan = access.get_plan(plan_id, Section.COVER, Action.EDIT)
+    photos = media_services.cover_choices(plan)
+    current = media_services.attached(plan)["cover"]
     form = CoverForm(
         data=None
         if request.method == "POST"
@@ -47,8 +52,13 @@ def cover(plan_id: int):
             "theme": plan.cover_theme,
             "color": plan.cover_color or "#5b8def",
             "layout": plan.cover_layout,
+            "photo": current.id if current else "",
+            "focus": plan.cover_photo_focus,
         }
     )
+    form.photo.choices = [SelectChoice("", _("No photo"))] + [
+        SelectChoice(m.id, m.caption or m.label or _("Photo")) for m in photos
+    ]
     if form.validate_on_submit():
         services.update_cover(
             plan,
@@ -57,12 +67,20 @@ def cover(plan_id: int):
             theme=form.theme.data,
             color=form.color.data,
             layout=form.layout.data,
+            photo=next((m for m in photos if m.id == form.photo.data), None),
+            focus=form.focus.data or "center",
         )
         flash(_("Your cover is saved."), "success")
         return redirect(url_for("plan.home", plan_id=plan.id))
+    status = 400 if form.errors else 200
+    photos_by_id = {m.id: m for m in photos}
     return render_template(
-        "plan/cover.html", plan=plan, form=form, themes=themes, status=400 if form.errors else 200
-    ), (400 if form.errors else 200)
+        "plan/cover.html",
+        plan=plan,
+        form=form,
+        photos=photos_by_id,
+        cover_media=photos_by_id.get(form.photo.data) if form.photo.data else None,
+    ), status
 
 
 @bp.route("/plans/<int:plan_id>/intro", methods=["GET", "POST"])

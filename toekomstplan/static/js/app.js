@@ -92,6 +92,33 @@
         applyTheme();
       });
     }
+    var photoBox = cover.querySelector("[data-cover-photo]");
+    var focus = function () {
+      var picked = form.querySelector('input[name="focus"]:checked');
+      return picked ? picked.value : "center";
+    };
+    var showPhoto = function () {
+      var picked = form.querySelector('input[name="photo"]:checked');
+      if (!photoBox || !picked) return;
+      var img = photoBox.querySelector("img");
+      if (!picked.dataset.photoSrc) {
+        if (img) img.remove();
+        photoBox.classList.remove("cover__photo--filled");
+        return;
+      }
+      if (!img) {
+        img = document.createElement("img");
+        img.alt = "";
+        photoBox.insertBefore(img, photoBox.firstChild);
+      }
+      img.removeAttribute("srcset");
+      img.src = picked.dataset.photoSrc;
+      img.className = "cover__img cover__img--" + focus();
+      photoBox.classList.add("cover__photo--filled");
+    };
+    form.querySelectorAll('input[name="photo"], input[name="focus"]').forEach(function (radio) {
+      radio.addEventListener("change", showPhoto);
+    });
     form.querySelectorAll('input[name="layout"]').forEach(function (radio) {
       radio.addEventListener("change", function () {
         cover.className = cover.className.replace(/cover--\w+/, "cover--" + radio.value);

@@ -1,0 +1,43 @@
+"""The one job queue for background work (video preparation), with Huey.
+
+SQLite storage in the instance folder by default; set HUEY_REDIS_URL when several machines
+share the work. `make run` starts a consumer beside the web server:
+`huey_consumer toekomstplan.worker.huey`. Tests run tasks at once (`huey.immediate = True`).
+"""
+
+import os
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+
+from flask import has_app_context
+from huey import RedisHuey, SqliteHuey
+
+
+def _make_huey():
+    redis_url = os.environ.get("HUEY_REDIS_URL")
+    if redis_url:
+        return RedisHuey("toekomstplan", url=redis_url)
+    default = Path(__file__).resolve().parent.parent / "instance" / "huey.sqlite"
+    path = Path(os.environ.get("HUEY_DB") or default)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("toekomstplan", filename=str(path))
+
+
+huey = _make_huey()
+_worker_app = None
+
+
+@contextmanager
+def app_context():
+    """Give a task the app: the request's own when run at once, else one per worker."""
+    global _worker_app
+    if has_app_context():
+        with nullcontext():
+            yield
+        return
+    if _worker_app is None:
+        from . import create_app  # the worker builds its app once, on its first task
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        yield

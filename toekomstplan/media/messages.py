@@ -1,0 +1,27 @@
+"""What a refused upload says to the young person."""
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from .refusals import Refusal
+
+
+def refusal_message(reason: Refusal, filename: str | None = None) -> str:
+    """Say what is wrong and what is allowed, in plain words."""
+    mb = current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
+    messages = {
+        Refusal.EMPTY: _("This file is empty. Choose another photo or video."),
+        Refusal.UNSUPPORTED: _(
+            "This kind of file does not work: choose a photo (JPG, PNG, HEIC, WebP) "
+            "or video (MP4, MOV, WebM)."
+        ),
+        Refusal.DAMAGED: _("This file is broken or did not arrive whole. Try again."),
+        Refusal.TOO_MANY_PIXELS: _(
+            "This photo has too many pixels. Make it smaller and try again."
+        ),
+        Refusal.TOO_BIG: _("This file is too big: at most %(mb)d MB.", mb=mb),
+        Refusal.QUOTA: _("Your plan is full. Delete a photo or video first."),
+        Refusal.VIDEO_FAILED: _("This video did not work. Try again or choose another video."),
+    }
+    message = messages[reason]
+    return f"{filename}: {message}" if filename else message

@@ -1,0 +1,188 @@
+"""Photos and videos: gallery, upload, drawing, caption, attach, delete, and the bytes."""
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import access
+from ..access import Action, Section
+from ..models import MediaKind
+from ..storage import storage
+from ..web import accepts_uploads
+from . import services
+from .forms import AttachForm, CaptionForm
+from .messages import refusal_message
+
+bp = Blueprint("media", __name__)
+
+SERVED_VARIANTS = {"display", "thumb", "print", "master", "video"}
+
+
+def wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.get("/plans/<int:plan_id>/media")
+@login_required
+def gallery(plan_id: int):
+    plan = access.get_plan(plan_id, Section.MEDIA, Action.EDIT)
+    return render_template("media/gallery.html", plan=plan, used=services.used_bytes(plan.id))
+
+
+@bp.post("/plans/<int:plan_id>/media")
+@accepts_uploads("UPLOAD_MAX_BYTES")
+@login_required
+def upload(plan_id: int):
+    plan = access.get_plan(plan_id, Section.MEDIA, Action.EDIT)
+    files = [f for f in request.files.getlist("file") if f and f.filename is not None]
+    if not files:
+        return _refused(plan.id, _("Choose a photo or video first."))
+    stored = []
+    for file in files:
+        try:
+            stored.append(
+                services.store_upload(
+                    plan,
+                    Path(file.stream.name),
+                    label=file.filename or "",
+                    caption=request.form.get("caption", "")[:300],
+                )
+            )
+        except services.MediaRefused as refused:
+            return _refused(plan.id, refusal_message(refused.reason, file.filename))
+        finally:
+            file.close()
+    if wants_json():
+        media = stored[0]
+        card = render_template("media/_card.html", media=media)
+        return jsonify(id=media.id, status=media.status, html=card), 201
+    flash(_("Added to your photos and videos."), "success")
+    return redirect(url_for("media.gallery", plan_id=plan.id))
+
+
+def _refused(plan_id: int, message: str):
+    if wants_json():
+        return jsonify(error=message), 400
+    flash(message, "error")
+    return redirect(url_for("media.gallery", plan_id=plan_id))
+
+
+@bp.get("/plans/<int:plan_id>/draw")
+@login_required
+def draw(plan_id: int):
+    plan = access.get_plan(plan_id, Section.MEDIA, Action.EDIT)
+    return render_template("media/draw.html", plan=plan)
+
+
+@bp.get("/media/<media_id>")
+@login_required
+def detail(media_id: str):
+    media = access.get_media(media_id)
+    plan = media.plan
+    attach = AttachForm(
+        intro=any(a.target == "intro" for a in media.attachments),
+        about=[a.about_item_id for a in media.attachments if a.about_item_id],
+    )
+    attach.about.choices = [(item.id, item.text) for item in plan.about_items]
+    return render_template(
+        "media/detail.html",
+        media=media,
+        plan=plan,
+        caption_form=CaptionForm(caption=media.caption),
+        attach_form=attach,
+        can_edit=access.can(current_user, plan, Section.MEDIA, Action.EDIT),
+    )
+
+
+@bp.post("/media/<media_id>/caption")
+@login_required
+def caption(media_id: str):
+    media = access.get_media(media_id, Action.EDIT)
+    form = CaptionForm()
+    if form.validate_on_submit():
+        services.update_caption(media, form.caption.data or "")
+        flash(_("Saved."), "success")
+    else:
+        flash(form.caption.errors[0], "error")
+    return redirect(url_for("media.detail", media_id=media.id))
+
+
+@bp.post("/media/<media_id>/attach")
+@login_required
+def attach(media_id: str):
+    media = access.get_media(media_id, Action.EDIT)
+    form = AttachForm()
+    form.about.choices = [(item.id, item.text) for item in media.plan.about_items]
+    if form.validate_on_submit():
+        services.set_attachments(
+            media, intro=form.intro.data, about_item_ids=set(form.about.data or [])
+        )
+        flash(_("Saved. You see it in your plan now."), "success")
+    return redirect(url_for("media.detail", media_id=media.id))
+
+
+@bp.post("/media/<media_id>/delete")
+@login_required
+def delete(media_id: str):
+    media = access.get_media(media_id, Action.EDIT)
+    plan_id = media.plan_id
+    services.delete_media(media)
+    flash(_("Deleted."), "success")
+    return redirect(url_for("media.gallery", plan_id=plan_id))
+
+
+@bp.post("/media/<media_id>/retry")
+@login_required
+def retry(media_id: str):
+    media = access.get_media(media_id, Action.EDIT)
+    if media.kind == MediaKind.VIDEO and media.status == "failed":
+        services.retry_video(media)
+    return redirect(url_for("media.gallery", plan_id=media.plan_id))
+
+
+@bp.get("/media/<media_id>/status")
+@login_required
+def status(media_id: str):
+    media = access.get_media(media_id)
+    return jsonify(status=media.status, html=render_template("media/_card.html", media=media))
+
+
+@bp.get("/media/<media_id>/<variant>")
+@login_required
+def file(media_id: str, variant: str):
+    media = access.get_media(media_id)
+    stored = media.file(variant) if variant in SERVED_VARIANTS else None
+    if stored is None:
+        abort(404)
+    response = storage().send(
+        stored.key,
+        content_type=stored.content_type,
+        download_name=services.download_name(media, stored),
+        etag=stored.checksum,
+    )
+    # The URL carries the checksum (?v=), so the browser may keep it; a shared cache may not.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@bp.app_template_global()
+def media_url(media, variant: str) -> str:
+    """Return the URL of a stored variant; it changes when the file does (?v=checksum)."""
+    stored = media.file(variant)
+    if stored is None:
+        return ""
+    return url_for("media.file", media_id=media.id, variant=variant, v=stored.checksum[:12])

@@ -1,0 +1,101 @@
+// A simple drawing canvas: finger or mouse, a few colours and brush sizes, undo.
+// The drawing is saved as a PNG through the same upload as a photo.
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-draw]");
+  if (!root) return;
+  root.hidden = false;
+  var canvas = root.querySelector("[data-draw-canvas]");
+  var ctx = canvas.getContext("2d");
+  var status = root.querySelector("[data-draw-status]");
+  var strokes = [];
+  var current = null;
+  var colour = "#1b1b1f";
+  var size = 16;
+
+  function redraw() {
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    strokes.forEach(function (s) {
+      ctx.strokeStyle = s.colour;
+      ctx.fillStyle = s.colour;
+      ctx.lineWidth = s.size;
+      if (s.points.length === 1) {
+        ctx.beginPath();
+        ctx.arc(s.points[0][0], s.points[0][1], s.size / 2, 0, Math.PI * 2);
+        ctx.fill();
+        return;
+      }
+      ctx.beginPath();
+      ctx.moveTo(s.points[0][0], s.points[0][1]);
+      s.points.slice(1).forEach(function (p) { ctx.lineTo(p[0], p[1]); });
+      ctx.stroke();
+    });
+  }
+
+  function point(event) {
+    var rect = canvas.getBoundingClientRect();
+    return [
+      ((event.clientX - rect.left) / rect.width) * canvas.width,
+      ((event.clientY - rect.top) / rect.height) * canvas.height,
+    ];
+  }
+
+  canvas.addEventListener("pointerdown", function (event) {
+    event.preventDefault();
+    canvas.setPointerCapture(event.pointerId);
+    current = { colour: colour, size: size * (canvas.width / canvas.getBoundingClientRect().width) / 2, points: [point(event)] };
+    strokes.push(current);
+    redraw();
+  });
+  canvas.addEventListener("pointermove", function (event) {
+    if (!current) return;
+    current.points.push(point(event));
+    redraw();
+  });
+  ["pointerup", "pointercancel"].forEach(function (name) {
+    canvas.addEventListener(name, function () { current = null; });
+  });
+
+  function choose(selector, attr, apply) {
+    root.querySelectorAll(selector).forEach(function (button) {
+      button.addEventListener("click", function () {
+        root.querySelectorAll(selector).forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+        button.setAttribute("aria-pressed", "true");
+        apply(button.dataset[attr]);
+      });
+    });
+  }
+  choose("[data-colour]", "colour", function (value) { colour = value; });
+  choose("[data-size]", "size", function (value) { size = Number(value); });
+
+  root.querySelector("[data-draw-undo]").addEventListener("click", function () {
+    strokes.pop();
+    redraw();
+  });
+
+  root.querySelector("[data-draw-save]").addEventListener("click", function () {
+    status.textContent = root.dataset.saving;
+    canvas.toBlob(function (blob) {
+      var body = new FormData();
+      body.append("csrf_token", root.dataset.csrf);
+      body.append("file", blob, "tekening.png");
+      fetch(root.dataset.uploadUrl, {
+        method: "POST",
+        body: body,
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      })
+        .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
+        .then(function (result) {
+          if (!result.ok) throw new Error(result.data.error || "");
+          window.location.href = "/media/" + encodeURIComponent(result.data.id);
+        })
+        .catch(function (error) { status.textContent = error.message || root.dataset.failed; });
+    }, "image/png");
+  });
+
+  redraw();
+})();

@@ -1,0 +1,9 @@
+"""Entry point of the job queue's consumer: `huey_consumer toekomstplan.worker.huey`.
+
+Importing the task modules here registers every task with the queue.
+"""
+
+from .jobs import huey
+from .media import tasks  # noqa: F401  (registers the media tasks)
+
+__all__ = ["huey"]
