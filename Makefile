@@ -25,7 +25,7 @@ db: $(STAMP) translations
 
 run: db
 	$(BIN)/flask demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	scripts/run-dev
 
 system-deps:
 	@scripts/ensure-system-deps chromium exiftool

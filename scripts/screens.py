@@ -18,7 +18,15 @@ ARGS = [
     "--disable-sync",
 ]
 ANONYMOUS = ["/", "/login", "/register", "/help", "/forgot"]
-OWNER = ["/plans/1", "/plans/1/cover", "/plans/1/intro", "/plans/1/about", "/account"]
+OWNER = [
+    "/plans/1",
+    "/plans/1/cover",
+    "/plans/1/intro",
+    "/plans/1/about",
+    "/plans/1/media",
+    "/plans/1/draw",
+    "/account",
+]
 
 
 def main(base: str, login: str, password: str, outdir: str) -> None:
@@ -37,8 +45,13 @@ def main(base: str, login: str, password: str, outdir: str) -> None:
             page.fill("#login", login)
             page.fill("#password", password)
             page.click("button[type=submit]")
-            for path in OWNER:
+            page.goto(base + "/plans/1/media")
+            details = page.eval_on_selector_all(
+                ".media-card__link", "links => links.map(a => a.getAttribute('href'))"
+            )
+            for path in OWNER + details[:2]:
                 page.goto(base + path)
+                page.wait_for_timeout(300)
                 page.screenshot(path=out / f"{tag}{path.replace('/', '_')}.png", full_page=True)
             context.close()
         browser.close()

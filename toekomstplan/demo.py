@@ -7,6 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from . import demo_media
 from .extensions import db
 from .models import AboutItem, Plan, User, UserKind
 from .passwords import hash_password
@@ -69,6 +70,7 @@ def ensure() -> str | None:
     )
     db.session.add_all([youth, worker])
     db.session.commit()
+    demo_media.add_to(youth.plan)
     text = (
         f"  Young person:   {YOUTH_LOGIN} / {youth_password}\n"
         f"  Support worker: {WORKER_LOGIN} / {worker_password}\n"

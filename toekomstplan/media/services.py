@@ -95,7 +95,10 @@ def store_upload(plan: Plan, upload: Path, *, label: str, caption: str = "") -> 
             label=clean_label(label),
             caption=caption.strip(),
         )
-        _store_variants(media, lambda workdir: images.process_photo(upload, workdir))
+        pixels = current_app.config["MAX_IMAGE_PIXELS"]
+        _store_variants(
+            media, lambda workdir: images.process_photo(upload, workdir, max_pixels=pixels)
+        )
         if used_bytes(plan.id) + media.size_bytes > current_app.config["MEDIA_QUOTA_BYTES"]:
             storage().delete_prefix(f"{plan.id}/{media.id}")
             raise MediaRefused(Refusal.QUOTA, "variants")
@@ -187,7 +190,10 @@ def prepare_video(media_id: str) -> None:
         stored = storage().save(_key(media, "video", "video/mp4"), prepared.video)
         new_rows.append(_file_row("video", "video/mp4", stored, prepared.width, prepared.height))
         (workdir / "poster").mkdir()
-        for variant in images.process_photo(prepared.poster, workdir / "poster"):
+        poster = images.process_photo(
+            prepared.poster, workdir / "poster", max_pixels=current_app.config["MAX_IMAGE_PIXELS"]
+        )
+        for variant in poster:
             stored = storage().save(_key(media, variant.name, variant.content_type), variant.path)
             new_rows.append(
                 _file_row(variant.name, variant.content_type, stored, variant.width, variant.height)

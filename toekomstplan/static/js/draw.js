@@ -50,10 +50,19 @@
     strokes.push(current);
     redraw();
   });
+  // While drawing, add only the newest bit of line; a full redraw is for undo.
   canvas.addEventListener("pointermove", function (event) {
     if (!current) return;
-    current.points.push(point(event));
-    redraw();
+    var last = current.points[current.points.length - 1];
+    var next = point(event);
+    current.points.push(next);
+    ctx.strokeStyle = current.colour;
+    ctx.lineWidth = current.size;
+    ctx.lineCap = "round";
+    ctx.beginPath();
+    ctx.moveTo(last[0], last[1]);
+    ctx.lineTo(next[0], next[1]);
+    ctx.stroke();
   });
   ["pointerup", "pointercancel"].forEach(function (name) {
     canvas.addEventListener(name, function () { current = null; });
