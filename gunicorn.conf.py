@@ -56,8 +56,9 @@ workers = _int("WEB_CONCURRENCY", max(2, _cores()))
 # few enough that the GIL does not make every request wait for the others.
 threads = _int("GUNICORN_THREADS", 4)
 
-# A request that takes longer than this is stuck (the slowest real work, an upload or an
-# argon2 hash, takes well under a second); the worker is restarted.
+# The worker heartbeat: a worker whose main loop stops answering this long is restarted.
+# With gthread it does not cut off a long request on a thread (a 500 MB upload over a slow
+# line, a video download), so it can stay short.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 30
 # Longer than gunicorn's 2 s: a proxy or phone reusing the connection saves a handshake.

@@ -8,7 +8,14 @@ Run with `make bench` (or `.venv/bin/python bench/run.py --help`). The bench
    `gunicorn.conf.py`, each on a free port on 127.0.0.1;
 3. logs in over HTTP like a browser and checks that the plan home shows the plan;
 4. runs wrk against hello and the plan home in turns, and reports the medians and their ratio;
-5. adds up the bytes of the plan home and every CSS, JS, font and icon it references.
+5. adds up the bytes of the plan home and every CSS, JS, font and icon it references;
+6. times the photo pipeline on a 12-megapixel phone photo (bench/photos.py), before the
+   servers start;
+7. stores a real 45-50 MB H.264 video with the app's services (its job run at once, in this
+   process), then, against the running app (bench/video.py): uploads a file just under
+   UPLOAD_MAX_MB that starts like an MP4 and reports how far the memory of the gunicorn
+   worker that took it rose; and times the plan home while four slow clients (about 1 MB/s
+   each) download the video.
 
 Every figure is printed on its own line as `name=value`; progress goes to stderr. Nothing
 leaves 127.0.0.1, and the servers are stopped whatever happens.
@@ -20,6 +27,7 @@ import argparse
 import gzip
 import html
 import http.client
+import json
 import os
 import re
 import runpy
@@ -36,6 +44,9 @@ from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
+
+import photos
+import video
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -128,6 +139,8 @@ def app_environment(tmp: Path) -> dict[str, str]:
         SESSION_COOKIE_SECURE="0",  # plain http on loopback
         DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite'}",
         UPLOAD_DIR=str(tmp / "uploads"),
+        # The job queue too: an upload must never land in the real instance's queue.
+        HUEY_DB=str(tmp / "huey.sqlite"),
         BASE_URL=f"http://{HOST}",
         FLASK_APP="wsgi.py",
         PYTHONUNBUFFERED="1",
@@ -149,9 +162,9 @@ def migrate(env: dict[str, str], tmp: Path) -> None:
         raise BenchError(f"flask db upgrade failed:\n{result.stderr[-3000:]}")
 
 
-def seed(env: dict[str, str]) -> tuple[int, str]:
+def seed(env: dict[str, str]):
     """Create the young person and a filled plan with the app's services; return (plan id,
-    password)."""
+    password, app)."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     from toekomstplan import create_app
@@ -180,7 +193,36 @@ def seed(env: dict[str, str]) -> tuple[int, str]:
         plan_id = plan.id
         db.session.remove()
         db.engine.dispose()
-    return plan_id, password
+    return plan_id, password, app
+
+
+def store_ready_video(app, plan_id: int, source: Path) -> tuple[str, int]:
+    """Store `source` in the plan with the app's services and prepare it at once, in this
+    process (the job queue runs its tasks immediately); return (media id, MP4 bytes).
+
+    Done after the wrk runs: the plan home shows recent videos, and the figures above stay
+    comparable with earlier runs only if the plan is the same as before.
+    """
+    from toekomstplan.extensions import db
+    from toekomstplan.jobs import huey
+    from toekomstplan.media import services as media_services
+    from toekomstplan.models import MediaStatus, Plan
+
+    huey.immediate = True
+    with app.test_request_context():
+        try:
+            plan = db.session.get(Plan, plan_id)
+            media = media_services.store_upload(plan, source, label="bench-video.mp4")
+            db.session.refresh(media)
+            if media.status != MediaStatus.READY:
+                raise BenchError(f"the bench video is {media.status} ({media.failure})")
+            stored = media.file("video")
+            if stored is None:
+                raise BenchError("the prepared bench video has no 'video' file")
+            return media.id, stored.size
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 class Server:
@@ -339,6 +381,24 @@ def log_in(port: int, login: str, password: str) -> str:
         if status not in (301, 302, 303):
             break
     return cookies.header()
+
+
+def gallery_form(port: int, plan_id: int, cookie: str) -> tuple[str, str]:
+    """Open the gallery like a browser; return its upload form's csrf_token and the Cookie
+    header with whatever the page set."""
+    path = f"/plans/{plan_id}/media"
+    status, headers, body = request(port, "GET", path, {"Cookie": cookie})
+    if status != 200:
+        raise BenchError(f"GET {path} answered {status} {headers.get('Location', '')}")
+    cookies = Cookies()
+    cookies.values.update(p.split("=", 1) for p in cookie.split("; ") if "=" in p)
+    cookies.update(headers)
+    parser = FormParser()
+    parser.feed(body.decode())
+    token = parser.inputs.get("csrf_token")
+    if not token:
+        raise BenchError(f"GET {path} has no csrf_token field")
+    return token, cookies.header()
 
 
 def check_plan_home(port: int, path: str, cookie: str) -> None:
@@ -516,6 +576,108 @@ def page_weight(port: int, path: str, cookie: str) -> dict:
     }
 
 
+# --- photos and videos ---------------------------------------------------------------------
+
+SLOW_VIDEO_CLIENTS = 4
+SLOW_VIDEO_RATE = 1024 * 1024  # bytes per second per client: a phone on a middling connection
+PAGE_SAMPLES = 30
+
+
+def photo_figures() -> None:
+    """Time the photo pipeline (bench/photos.py measures in a child process)."""
+    log("timing the photo pipeline on a 12-megapixel photo")
+    try:
+        result = photos.run()
+    except subprocess.CalledProcessError as error:
+        raise BenchError(f"bench/photos.py failed:\n{(error.stderr or '')[-3000:]}") from error
+    figure("photo_ms_median", result["photo_ms_median"])
+    figure("photo_peak_rss_mb", result["photo_peak_rss_mb"])
+
+
+def make_video_files(env: dict[str, str], tmp: Path) -> tuple[Path, Path]:
+    """Make the bench video and, once, the big upload that starts like it."""
+    bench_video = tmp / "bench-video.mp4"
+    log("making a 20 s 1280x720 H.264 video with ffmpeg")
+    video.make_video(bench_video)
+    # The whole request body must stay under UPLOAD_MAX_MB; the form around the file
+    # takes a few hundred bytes.
+    limit = int(env.get("UPLOAD_MAX_MB") or 500) * 1024 * 1024
+    big_upload = tmp / "big-upload.mp4"
+    log(f"writing a {limit / 1024 / 1024:.0f} MB upload that starts like an MP4")
+    video.make_big_upload(big_upload, video.ftyp_box(bench_video), limit - 64 * 1024)
+    return bench_video, big_upload
+
+
+def upload_memory_figures(app: Server, plan_id: int, cookie: str, big_upload: Path) -> str:
+    """Upload the big file as the gallery does and report how far the worker's memory rose;
+    return the Cookie header (the gallery may have refreshed the session)."""
+    token, cookie = gallery_form(app.port, plan_id, cookie)
+    memory = video.WorkerMemory(children(app.process.pid))
+    memory.start()
+    if not memory.reset:
+        log("the kernel refused to reset VmHWM: the upload's growth may be understated")
+    size_mb = big_upload.stat().st_size / 1024 / 1024
+    log(f"uploading {size_mb:.0f} MB to /plans/{plan_id}/media")
+    status, answer, seconds = video.upload(
+        app.port, f"/plans/{plan_id}/media", cookie, token, big_upload, "big-video.mp4"
+    )
+    growth = memory.growth_mb()
+    big_upload.unlink()  # half a gigabyte the disk needs back
+    if status != 201 or answer.get("status") != "processing":
+        raise BenchError(f"the {size_mb:.0f} MB upload answered {status}: {answer}")
+    status, _, body = request(app.port, "GET", f"/media/{answer['id']}/status", {"Cookie": cookie})
+    if status != 200 or json.loads(body).get("status") != "processing":
+        raise BenchError(f"the uploaded video is not waiting for its job: {status} {body[:300]}")
+    per_worker = ", ".join(f"{pid}: {mb:+.1f} MB" for pid, mb in growth.items())
+    log(f"upload took {seconds:.1f} s; peak memory growth per worker: {per_worker}")
+    figure("video_upload_mb", f"{size_mb:.1f}")
+    figure("video_upload_seconds", f"{seconds:.1f}")
+    figure("video_upload_rss_growth_mb", f"{max(growth.values()):.1f}")
+    return cookie
+
+
+def slow_video_figures(app: Server, plan_path: str, media_id: str, cookie: str) -> None:
+    """Time the plan home alone, then while slow clients download the video."""
+    alone, failed = video.page_times(app.port, plan_path, cookie, PAGE_SAMPLES)
+    if failed:
+        raise BenchError(f"{failed} of {len(alone)} plan home requests failed before the test")
+    result = video.during_slow_downloads(
+        app.port,
+        plan_path,
+        f"/media/{media_id}/video",
+        cookie,
+        clients=SLOW_VIDEO_CLIENTS,
+        rate=SLOW_VIDEO_RATE,
+        requests=PAGE_SAMPLES,
+        max_seconds=40,
+        workers=children(app.process.pid),
+        log=log,
+    )
+    times = result["times_ms"]
+    log(
+        f"{len(times)} plan home requests in {result['seconds']:.1f} s beside the downloads: "
+        f"median {result['median_ms']:.1f} ms, max {max(times):.0f} ms, "
+        f"{result['failed']} not answered in time; downloaded MB per client: "
+        f"{result['received_mb']}"
+    )
+    if result["finished_early"]:
+        log(f"WARNING: {result['finished_early']} downloads ended before the measurement did")
+    threads = runpy.run_path(str(GUNICORN_CONF))["threads"]
+    for pid, held in result["per_worker"].items():
+        if held >= threads:
+            log(
+                f"WARNING: worker {pid} spends all its {threads} threads on slow downloads; "
+                "plan pages it accepts meanwhile wait until one download ends"
+            )
+    figure("slow_video_clients", SLOW_VIDEO_CLIENTS)
+    per_worker = sorted(result["per_worker"].values(), reverse=True)
+    figure("slow_video_downloads_per_worker", ",".join(map(str, per_worker)) or "unknown")
+    figure("page_ms_without_slow_video", f"{statistics.median(alone):.1f}")
+    figure("page_ms_during_slow_video", f"{result['median_ms']:.1f}")
+    figure("page_max_ms_during_slow_video", f"{max(times):.0f}")
+    figure("page_failures_during_slow_video", result["failed"])
+
+
 # --- main ---------------------------------------------------------------------------------
 
 
@@ -523,8 +685,10 @@ def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> None:
     started = time.monotonic()
     env = app_environment(tmp)
     log(f"temporary directory {tmp}")
+    photo_figures()  # on a quiet machine, before anything else runs
     migrate(env, tmp)
-    plan_id, password = seed(env)
+    plan_id, password, flask_app = seed(env)  # from here on this process has the bench's env
+    bench_video, big_upload = make_video_files(env, tmp)
     plan_path = f"/plans/{plan_id}"
     log(f"seeded plan {plan_id}; starting gunicorn twice with {GUNICORN_CONF.name}")
 
@@ -583,6 +747,12 @@ def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> None:
     figure("plan_home_files", weight["files"])
     figure("plan_home_kb", f"{weight['kb']:.1f}")
     figure("plan_home_kb_gzip", f"{weight['kb_gzip']:.1f}")
+
+    media_id, video_bytes = store_ready_video(flask_app, plan_id, bench_video)
+    log(f"stored and prepared a {video_bytes / 1024 / 1024:.1f} MB video ({media_id})")
+    cookie = upload_memory_figures(app, plan_id, cookie, big_upload)
+    slow_video_figures(app, plan_path, media_id, cookie)
+    check_plan_home(app.port, plan_path, cookie)
     figure("bench_seconds", f"{time.monotonic() - started:.0f}")
 
 
@@ -598,7 +768,7 @@ def main() -> int:
     servers: list[Server] = []
     try:
         run(args, tmp, servers)
-    except (BenchError, OSError, http.client.HTTPException) as error:
+    except (BenchError, video.VideoBenchError, OSError, http.client.HTTPException) as error:
         log(f"FAILED: {error}")
         for server in servers:
             log(f"--- {server.name} log ---\n{server.log_tail()}")

@@ -24,6 +24,11 @@ OWNER = [
     "/plans/1/intro",
     "/plans/1/about",
     "/plans/1/media",
+    "/plans/1/goals",
+    "/plans/1/inspiration",
+    "/plans/1/goals/new",
+    "/goals/1",
+    "/goals/4",
     "/plans/1/draw",
     "/account",
 ]

@@ -166,6 +166,12 @@ def filled_account(app, new_client, post, login, make_user):
             .get_json()["id"]
         )
         post(clients[0], f"/media/{photo}/attach", {"intro": "y"})
+        goal = post(
+            clients[0],
+            f"/plans/{user.plan.id}/goals/new",
+            {"title": "Bijbaan", "steps": "Cv maken\nSolliciteren"},
+        ).location.rsplit("/", 1)[-1]
+        post(clients[0], f"/goals/{goal}/evidence", {"media": photo})
         post(new_client(), "/forgot", {"email": email})  # leaves a reset link
         rows = rows_of(app, user.id)
         assert all(rows.values()), rows
@@ -206,7 +212,10 @@ def test_deleting_the_account_removes_every_row_of_the_user_only(app, post, fill
         "login_tokens": 1,
         "media": 1,
         "media_files": 4,
-        "attachments": 1,
+        "attachments": 2,
+        "goals": 1,
+        "steps": 2,
+        "progress_events": 2,
     }
     uploads = Path(app.config["UPLOAD_DIR"])
     assert not (uploads / str(user.plan.id)).exists(), "the plan's files are gone"

@@ -54,6 +54,8 @@ def get_pages(app, plan_id: int, item_id: int, media_id: str = "no-such-media") 
         "token": "not-a-token",
         "media_id": media_id,
         "variant": "display",
+        "goal_id": 1,
+        "step_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():

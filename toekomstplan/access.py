@@ -13,7 +13,7 @@ from flask import abort
 from flask_login import current_user
 
 from .extensions import db
-from .models import AboutItem, Media, Plan, User
+from .models import AboutItem, Goal, Media, Plan, Step, User
 
 
 class Section(enum.StrEnum):
@@ -21,6 +21,7 @@ class Section(enum.StrEnum):
     INTRO = "intro"
     ABOUT = "about"
     MEDIA = "media"
+    GOALS = "goals"
 
 
 class Action(enum.StrEnum):
@@ -52,6 +53,22 @@ def get_about_item(item_id: int, action: Action = Action.VIEW) -> AboutItem:
     return item
 
 
+def get_goal(goal_id: int, action: Action = Action.VIEW) -> Goal:
+    """Load a goal the current user may see (or change), or abort with 404."""
+    goal = db.session.get(Goal, goal_id)
+    if goal is None or not can(current_user, goal.plan, Section.GOALS, action):
+        abort(404)
+    return goal
+
+
+def get_step(step_id: int, action: Action = Action.VIEW) -> Step:
+    """Load a step the current user may see (or change), or abort with 404."""
+    step = db.session.get(Step, step_id)
+    if step is None or not can(current_user, step.goal.plan, Section.GOALS, action):
+        abort(404)
+    return step
+
+
 def can_see_media(user: User | None, media: Media) -> bool:
     """Say whether `user` may load a photo or video.
 
@@ -61,7 +78,14 @@ def can_see_media(user: User | None, media: Media) -> bool:
     plan = media.plan
     if can(user, plan, Section.MEDIA):
         return True
-    return any(can(user, plan, Section(a.target)) for a in media.attachments)
+    sections = {
+        "cover": Section.COVER,
+        "intro": Section.INTRO,
+        "about": Section.ABOUT,
+        "goal": Section.GOALS,
+        "step": Section.GOALS,
+    }
+    return any(can(user, plan, sections[a.target]) for a in media.attachments)
 
 
 def get_media(media_id: str, action: Action = Action.VIEW) -> Media:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from . import demo_goals
 from .media import services
 from .media.videos import ffmpeg_exe
 from .models import Plan
@@ -90,6 +91,7 @@ def add_to(plan: Plan) -> None:
             intro=True,
             about_item_ids={about["Tekenen, vooral mensen en dieren"]},
         )
+        demo_goals.add_to(plan, evidence=made["gitaar.jpg"])
         try:
             _animation(folder / "animatie.mp4")
         except (OSError, subprocess.SubprocessError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -58,6 +58,34 @@ class AttachTarget(enum.StrEnum):
     COVER = "cover"
     INTRO = "intro"
     ABOUT = "about"
+    GOAL = "goal"  # evidence: "what I learned"
+    STEP = "step"
+
+
+class GoalStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ACHIEVED = "achieved"
+
+
+class Rating(enum.StrEnum):
+    """The young person's own "how is it going?"."""
+
+    GOOD = "good"
+    BIT = "bit"
+    NOT_YET = "not_yet"
+
+
+class EventKind(enum.StrEnum):
+    CREATED = "created"
+    STEP_DONE = "step_done"
+    STEP_UNDONE = "step_undone"
+    ESTIMATE = "estimate"
+    RATING = "rating"
+    STATUS = "status"
+    EVIDENCE = "evidence"
+    STEP_ADDED = "step_added"
+    STEP_REMOVED = "step_removed"
 
 
 class TokenPurpose(enum.StrEnum):
@@ -159,6 +187,12 @@ class Plan(db.Model):
     )
     # Read-only: attachments are made and removed through their media item.
     attachments: Mapped[list[Attachment]] = relationship(viewonly=True, order_by="Attachment.id")
+    goals: Mapped[list[Goal]] = relationship(
+        back_populates="plan",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Goal.position, Goal.id",
+    )
 
 
 class AboutItem(db.Model):
@@ -242,7 +276,9 @@ class Attachment(db.Model):
     """
 
     __tablename__ = "attachments"
-    __table_args__ = (sa.UniqueConstraint("media_id", "target", "about_item_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("media_id", "target", "about_item_id", "goal_id", "step_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     media_id: Mapped[str] = mapped_column(sa.ForeignKey("media.id", ondelete="CASCADE"), index=True)
@@ -251,6 +287,82 @@ class Attachment(db.Model):
     about_item_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("about_items.id", ondelete="CASCADE"), index=True
     )
+    goal_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("steps.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     media: Mapped[Media] = relationship(back_populates="attachments")
+
+
+class Goal(db.Model):
+    """What I want, why it matters to me, who helps me, when; with steps and a history."""
+
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    why: Mapped[str] = mapped_column(sa.Text, default="")
+    helpers: Mapped[str] = mapped_column(sa.String(200), default="")
+    due: Mapped[date | None]
+    status: Mapped[str] = mapped_column(sa.String(10), default=GoalStatus.ACTIVE)
+    rating: Mapped[str | None] = mapped_column(sa.String(10))
+    # The young person's own estimate (0-100), used when a goal has no steps.
+    estimate: Mapped[int] = mapped_column(default=0)
+    position: Mapped[int] = mapped_column(default=0)
+    # Raised by every edit of the goal's text; an edit based on an older version is refused.
+    version: Mapped[int] = mapped_column(default=1)
+    card: Mapped[str | None] = mapped_column(sa.String(60))  # the inspiration card it came from
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    achieved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    plan: Mapped[Plan] = relationship(back_populates="goals")
+    steps: Mapped[list[Step]] = relationship(
+        back_populates="goal",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Step.position, Step.id",
+    )
+    events: Mapped[list[ProgressEvent]] = relationship(
+        back_populates="goal",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ProgressEvent.at, ProgressEvent.id",
+    )
+
+
+class Step(db.Model):
+    """A part of a goal that can be ticked off."""
+
+    __tablename__ = "steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.String(200))
+    done: Mapped[bool] = mapped_column(default=False)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    goal: Mapped[Goal] = relationship(back_populates="steps")
+
+
+class ProgressEvent(db.Model):
+    """One dated change of a goal: the history behind its timeline and chart."""
+
+    __tablename__ = "progress_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    progress: Mapped[int]  # the goal's progress (0-100) right after this change
+    value: Mapped[str | None] = mapped_column(sa.String(200))  # step text, rating, status
+    step_id: Mapped[int | None] = mapped_column(sa.ForeignKey("steps.id", ondelete="SET NULL"))
+    media_id: Mapped[str | None] = mapped_column(sa.ForeignKey("media.id", ondelete="SET NULL"))
+
+    goal: Mapped[Goal] = relationship(back_populates="events")

@@ -1,6 +1,8 @@
 """Browser tests: the app on a live server in a thread, driven by Debian's Chromium."""
 
+import functools
 import itertools
+import shutil
 import threading
 from pathlib import Path
 
@@ -11,7 +13,15 @@ from werkzeug.serving import make_server
 from toekomstplan import create_app
 from toekomstplan.auth import services as auth_services
 from toekomstplan.extensions import db
+from toekomstplan.jobs import huey
+from toekomstplan.media import services as media_services
 from toekomstplan.plan import services as plan_services
+
+from .. import mediafiles
+
+# Background jobs (video preparation) run at once, inside the request that queues them,
+# as in tests/conftest.py: the e2e app has no worker.
+huey.immediate = True
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -113,11 +123,35 @@ def page(browser: Browser, live_server: str, locale: str):
     context.close()
 
 
-@pytest.fixture
-def make_youth(live_app):
-    """Return a function that creates a young person with a username and a plan."""
+@pytest.fixture(scope="session")
+def media_samples(tmp_path_factory):
+    """Return a function that gives the path of a sample "jpeg", "png" or "mp4", made once."""
+    folder = tmp_path_factory.mktemp("media-samples")
 
-    def make(name: str = "Sam", *, filled: bool = False) -> dict:
+    @functools.cache
+    def sample(kind: str) -> Path:
+        makers = {
+            "jpeg": mediafiles.jpeg_with_gps,
+            "png": mediafiles.png,
+            "mp4": lambda: mediafiles.video(folder),
+        }
+        data = makers[kind]()
+        path = folder / f"sample.{kind}"
+        path.write_bytes(data)
+        return path
+
+    return sample
+
+
+@pytest.fixture
+def make_youth(live_app, media_samples, tmp_path):
+    """Return a function that creates a young person with a username and a plan.
+
+    `media` names samples ("jpeg", "png", "mp4") to store in the plan; their ids come back
+    in youth["media"] under the same names.
+    """
+
+    def make(name: str = "Sam", *, filled: bool = False, media: tuple[str, ...] = ()) -> dict:
         username = f"youth{next(_usernames)}"
         with live_app.app_context():
             user = auth_services.register_youth(
@@ -142,6 +176,13 @@ def make_youth(live_app):
                 item = plan_services.add_about_item(plan, "talent", "Drawing")
                 plan_services.add_about_item(plan, "hobby", "Football")
                 youth["item_id"] = item.id
+            youth["media"] = {}
+            for kind in media:
+                # Each upload is a fresh copy, so the shared sample stays as it was made.
+                upload = tmp_path / f"upload-{len(youth['media'])}.{kind}"
+                shutil.copyfile(media_samples(kind), upload)
+                stored = media_services.store_upload(plan, upload, label=f"sample.{kind}")
+                youth["media"][kind] = stored.id
         return youth
 
     return make

@@ -19,11 +19,21 @@ LOCALES = ["nl-NL", "en-GB"]
 VISITS: dict[str, Callable] = {}
 
 
-def visit(name: str, *, plan: str | None = None, logged_in: bool | None = None):
-    """Register how to reach a page; `plan` ("empty" or "filled") makes a young person first."""
+def visit(
+    name: str,
+    *,
+    plan: str | None = None,
+    logged_in: bool | None = None,
+    media: tuple[str, ...] = (),
+):
+    """Register how to reach a page; `plan` ("empty" or "filled") makes a young person first.
+
+    `media` names samples ("jpeg", "png", "mp4") stored in that plan beforehand.
+    """
 
     def register(fn: Callable) -> Callable:
         fn.plan = plan
+        fn.media = media
         fn.logged_in = plan is not None if logged_in is None else logged_in
         VISITS[name] = fn
         return fn
@@ -137,6 +147,74 @@ def _menu_open(page, youth, reset_link):
     expect(page.locator(".menu-panel button[type=submit]")).to_be_visible()
 
 
+@visit("plan-home-with-media", plan="filled", media=("jpeg", "mp4"))
+def _plan_home_with_media(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}")
+    expect(page.locator(".thumb-row img")).to_have_count(2)
+
+
+@visit("gallery-empty", plan="empty")
+def _gallery_empty(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/media")
+    expect(page.locator("[data-media-empty]")).to_be_visible()
+
+
+@visit("gallery-with-items", plan="empty", media=("jpeg", "png", "mp4"))
+def _gallery_with_items(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/media")
+    expect(page.locator("[data-media-grid] .media-card[data-status=ready]")).to_have_count(3)
+
+
+@visit("gallery-uploading", plan="empty")
+def _gallery_uploading(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/media")
+    # The upload never answers, so the row keeps its progress bar and stop button.
+    page.route(
+        "**/media", lambda route: None if route.request.method == "POST" else route.fallback()
+    )
+    page.locator("[data-upload-input]").set_input_files(
+        files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8" * 64}]
+    )
+    expect(page.locator(".upload-row progress")).to_be_visible()
+    expect(page.locator(".upload-row button")).to_be_visible()
+
+
+@visit("gallery-refused", plan="empty")
+def _gallery_refused(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/media")
+    page.locator("[data-upload-input]").set_input_files(
+        files=[{"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo"}]
+    )
+    expect(page.locator(".upload-row--error")).to_be_visible()
+
+
+@visit("media-photo", plan="filled", media=("jpeg",))
+def _media_photo(page, youth, reset_link):
+    page.goto(f"/media/{youth['media']['jpeg']}")
+    expect(page.locator(".media-detail img")).to_be_visible()
+
+
+@visit("media-video", plan="filled", media=("mp4",))
+def _media_video(page, youth, reset_link):
+    page.goto(f"/media/{youth['media']['mp4']}")
+    expect(page.locator(".media-detail video")).to_be_visible()
+
+
+@visit("draw", plan="empty")
+def _draw(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/draw")
+    expect(page.locator("[data-draw-canvas]")).to_be_visible()
+
+
+@visit("cover-editor-with-photos", plan="filled", media=("jpeg", "png"))
+def _cover_with_photos(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/cover")
+    expect(page.locator("label.photo-choice img")).to_have_count(2)
+    # Pick a photo, so the live preview shows it too.
+    page.locator("label.photo-choice").nth(1).click()
+    expect(page.locator(".editor__preview [data-cover-photo] img")).to_be_visible()
+
+
 # axe leaves duplicate ids "incomplete" and pairs a label with its control by id, while the
 # browser pairs it with the first element of that id: a section id="password" once took
 # the "New password" label away from its input. These two checks ask the browser itself.
@@ -166,7 +244,7 @@ def open_page(page: Page, make_youth, log_in, reset_link):
 
     def open_page(name: str) -> Page:
         go = VISITS[name]
-        youth = make_youth(filled=go.plan == "filled") if go.plan else None
+        youth = make_youth(filled=go.plan == "filled", media=go.media) if go.plan else None
         if go.logged_in:
             log_in(page, youth)
         go(page, youth, reset_link)

@@ -66,7 +66,8 @@ def upload(plan_id: int):
     if wants_json():
         media = stored[0]
         card = render_template("media/_card.html", media=media)
-        return jsonify(id=media.id, status=media.status, html=card), 201
+        url = url_for("media.detail", media_id=media.id)
+        return jsonify(id=media.id, status=media.status, html=card, url=url), 201
     flash(_("Added to your photos and videos."), "success")
     return redirect(url_for("media.gallery", plan_id=plan.id))
 

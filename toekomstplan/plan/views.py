@@ -7,6 +7,7 @@ from wtforms import SelectChoice
 
 from .. import access, pagecache
 from ..access import Action, Section
+from ..goals import services as goal_services
 from ..media import services as media_services
 from . import services
 from .forms import AboutItemForm, CoverForm, IntroForm
@@ -32,6 +33,8 @@ def home(plan_id: int):
         "plan/home.html",
         plan,
         attached=media_services.attached,
+        goal_overview=lambda plan: goal_services.overview(goal_services.load_goals(plan)),
+        progress_of=goal_services.progress,
         group_about_items=services.group_about_items,
         can_edit=access.can(current_user, plan, Section.COVER, Action.EDIT),
     )

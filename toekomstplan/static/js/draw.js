@@ -85,7 +85,10 @@
     redraw();
   });
 
-  root.querySelector("[data-draw-save]").addEventListener("click", function () {
+  var saveButton = root.querySelector("[data-draw-save]");
+  saveButton.addEventListener("click", function () {
+    if (saveButton.disabled) return;
+    saveButton.disabled = true; // one tap, one drawing
     status.textContent = root.dataset.saving;
     canvas.toBlob(function (blob) {
       var body = new FormData();
@@ -99,10 +102,18 @@
       })
         .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
         .then(function (result) {
-          if (!result.ok) throw new Error(result.data.error || "");
-          window.location.href = "/media/" + encodeURIComponent(result.data.id);
+          if (!result.ok) {
+            status.textContent = result.data.error || root.dataset.failed;
+            saveButton.disabled = false;
+            return;
+          }
+          window.location.href = result.data.url;
         })
-        .catch(function (error) { status.textContent = error.message || root.dataset.failed; });
+        // Offline, or an answer that is no JSON: never show the browser's own (English) error.
+        .catch(function () {
+          status.textContent = root.dataset.failed;
+          saveButton.disabled = false;
+        });
     }, "image/png");
   });
 

@@ -1,0 +1,342 @@
+"""Goals and steps: progress, rating, status, history and evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from .. import pagecache
+from ..extensions import db
+from ..models import (
+    Attachment,
+    AttachTarget,
+    EventKind,
+    Goal,
+    GoalStatus,
+    Media,
+    Plan,
+    ProgressEvent,
+    Rating,
+    Step,
+)
+
+GOALS_MAX = 30
+STEPS_MAX = 20
+ESTIMATES = (0, 25, 50, 75, 100)
+
+
+class LimitReached(Exception):
+    """A plan (or goal) holds as many goals (or steps) as it may."""
+
+
+class Conflict(Exception):
+    """The goal changed since the form was opened (another device saved first)."""
+
+    def __init__(self, goal: Goal):
+        super().__init__(goal.id)
+        self.goal = goal
+
+
+# Progress arithmetic
+
+
+def progress(goal: Goal) -> int:
+    """Return how far a goal is, 0-100: achieved is 100, else its steps, else the estimate."""
+    if goal.status == GoalStatus.ACHIEVED:
+        return 100
+    if goal.steps:
+        done = sum(1 for step in goal.steps if step.done)
+        return round(100 * done / len(goal.steps))
+    return goal.estimate
+
+
+@dataclass(frozen=True)
+class Overview:
+    active: list[Goal]
+    paused: list[Goal]
+    achieved: list[Goal]
+    overall: int  # mean progress of active and achieved goals (paused ones wait)
+    going_well: int  # active goals the young person rates "gaat goed"
+
+    @property
+    def counted(self) -> int:
+        return len(self.active) + len(self.achieved)
+
+
+def overview(goals: list[Goal]) -> Overview:
+    """Sort goals by status and sum up how far the plan is."""
+    active = [g for g in goals if g.status == GoalStatus.ACTIVE]
+    paused = [g for g in goals if g.status == GoalStatus.PAUSED]
+    achieved = sorted(
+        (g for g in goals if g.status == GoalStatus.ACHIEVED),
+        key=lambda g: g.achieved_at or g.created_at,
+        reverse=True,
+    )
+    counted = active + achieved
+    overall = round(sum(progress(g) for g in counted) / len(counted)) if counted else 0
+    going_well = sum(1 for g in active if g.rating == Rating.GOOD)
+    return Overview(active, paused, achieved, overall, going_well)
+
+
+def load_goals(plan: Plan) -> list[Goal]:
+    """Load a plan's goals with their steps in two queries, however many there are."""
+    return list(
+        db.session.scalars(
+            sa.select(Goal)
+            .where(Goal.plan_id == plan.id)
+            .order_by(Goal.position, Goal.id)
+            .options(selectinload(Goal.steps))
+        )
+    )
+
+
+# Changes
+
+
+def _record(goal: Goal, kind: EventKind, value: str | None = None, **links) -> None:
+    db.session.flush()
+    db.session.add(
+        ProgressEvent(goal_id=goal.id, kind=kind, progress=progress(goal), value=value, **links)
+    )
+    pagecache.plan_changed(goal.plan_id)
+
+
+def _clean_steps(texts: list[str]) -> list[str]:
+    return [t.strip()[:200] for t in texts if t.strip()]
+
+
+def create_goal(
+    plan: Plan,
+    *,
+    title: str,
+    why: str = "",
+    helpers: str = "",
+    due: date | None = None,
+    steps: list[str] | None = None,
+    card: str | None = None,
+) -> Goal:
+    """Add a goal (with its first steps) at the end of the plan's list."""
+    count = db.session.scalar(sa.select(sa.func.count(Goal.id)).where(Goal.plan_id == plan.id))
+    if count >= GOALS_MAX:
+        raise LimitReached
+    texts = _clean_steps(steps or [])[:STEPS_MAX]
+    last = db.session.scalar(sa.select(sa.func.max(Goal.position)).where(Goal.plan_id == plan.id))
+    goal = Goal(
+        plan_id=plan.id,
+        title=title.strip(),
+        why=why.strip(),
+        helpers=helpers.strip(),
+        due=due,
+        card=card,
+        position=(last or 0) + 1,
+        steps=[Step(text=t, position=i) for i, t in enumerate(texts, start=1)],
+    )
+    db.session.add(goal)
+    _record(goal, EventKind.CREATED, goal.title)
+    db.session.commit()
+    return goal
+
+
+def update_goal(
+    goal: Goal, *, version: int, title: str, why: str, helpers: str, due: date | None
+) -> None:
+    """Save an edit, unless someone saved another edit since `version` was read."""
+    result = db.session.execute(
+        sa.update(Goal)
+        .where(Goal.id == goal.id, Goal.version == version)
+        .values(
+            title=title.strip(),
+            why=why.strip(),
+            helpers=helpers.strip(),
+            due=due,
+            version=Goal.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(db.session.get(Goal, goal.id))
+    pagecache.plan_changed(goal.plan_id)
+    db.session.commit()
+    db.session.refresh(goal)
+
+
+def add_step(goal: Goal, text: str) -> Step:
+    """Add a step at the end of a goal."""
+    if len(goal.steps) >= STEPS_MAX:
+        raise LimitReached
+    step = Step(
+        text=text.strip()[:200], position=max((s.position for s in goal.steps), default=0) + 1
+    )
+    goal.steps.append(step)
+    _record(goal, EventKind.STEP_ADDED, step.text)
+    db.session.commit()
+    return step
+
+
+def update_step(step: Step, text: str) -> None:
+    """Change a step's words."""
+    step.text = text.strip()[:200]
+    pagecache.plan_changed(step.goal.plan_id)
+    db.session.commit()
+
+
+def delete_step(step: Step) -> None:
+    """Delete a step (its history stays, without the link)."""
+    goal = step.goal
+    goal.steps.remove(step)
+    db.session.delete(step)
+    _record(goal, EventKind.STEP_REMOVED, step.text)
+    db.session.commit()
+
+
+def toggle_step(step: Step, done: bool) -> None:
+    """Tick a step off, or untick it."""
+    if step.done == done:
+        return
+    step.done = done
+    step.done_at = datetime.now(UTC) if done else None
+    kind = EventKind.STEP_DONE if done else EventKind.STEP_UNDONE
+    _record(step.goal, kind, step.text, step_id=step.id)
+    db.session.commit()
+
+
+def set_rating(goal: Goal, rating: str) -> None:
+    """Save the young person's own "how is it going?"."""
+    if rating not in Rating.__members__.values() or rating == goal.rating:
+        return
+    goal.rating = rating
+    _record(goal, EventKind.RATING, rating)
+    db.session.commit()
+
+
+def set_estimate(goal: Goal, estimate: int) -> None:
+    """Save the young person's own estimate of a goal without steps."""
+    if estimate not in ESTIMATES or estimate == goal.estimate:
+        return
+    goal.estimate = estimate
+    _record(goal, EventKind.ESTIMATE, str(estimate))
+    db.session.commit()
+
+
+def set_status(goal: Goal, status: str) -> None:
+    """Pause, resume or mark a goal achieved (achieved goals stay, celebrated)."""
+    if status not in GoalStatus.__members__.values() or status == goal.status:
+        return
+    goal.status = status
+    goal.achieved_at = datetime.now(UTC) if status == GoalStatus.ACHIEVED else None
+    _record(goal, EventKind.STATUS, status)
+    db.session.commit()
+
+
+def move_goal(goal: Goal, direction: int) -> None:
+    """Swap a goal with its neighbour above (-1) or below (+1)."""
+    _swap(load_goals(goal.plan), goal, direction)
+    pagecache.plan_changed(goal.plan_id)
+    db.session.commit()
+
+
+def move_step(step: Step, direction: int) -> None:
+    """Swap a step with its neighbour above (-1) or below (+1)."""
+    _swap(list(step.goal.steps), step, direction)
+    pagecache.plan_changed(step.goal.plan_id)
+    db.session.commit()
+
+
+def _swap(items: list, item, direction: int) -> None:
+    index = items.index(item)
+    other = index + direction
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        for position, each in enumerate(items, start=1):
+            each.position = position
+
+
+def delete_goal(goal: Goal) -> None:
+    """Delete a goal with its steps, history and evidence links (the photos stay)."""
+    plan_id = goal.plan_id
+    db.session.delete(goal)
+    pagecache.plan_changed(plan_id)
+    db.session.commit()
+
+
+# Evidence
+
+
+def add_evidence(goal: Goal, media: Media, step: Step | None = None) -> bool:
+    """Show a photo or video on a goal (or one of its steps): "this is what I learned"."""
+    if media.plan_id != goal.plan_id or (step is not None and step.goal_id != goal.id):
+        return False
+    target = AttachTarget.STEP if step else AttachTarget.GOAL
+    exists = db.session.scalar(
+        sa.select(Attachment.id).where(
+            Attachment.media_id == media.id,
+            Attachment.target == target,
+            Attachment.goal_id == (None if step else goal.id),
+            Attachment.step_id == (step.id if step else None),
+        )
+    )
+    if exists:
+        return False
+    db.session.add(
+        Attachment(
+            media_id=media.id,
+            plan_id=goal.plan_id,
+            target=target,
+            goal_id=None if step else goal.id,
+            step_id=step.id if step else None,
+        )
+    )
+    _record(goal, EventKind.EVIDENCE, step.text if step else None, media_id=media.id)
+    db.session.commit()
+    return True
+
+
+def remove_evidence(goal: Goal, media_id: str) -> None:
+    """Stop showing a photo or video on a goal and its steps (the photo itself stays)."""
+    step_ids = [s.id for s in goal.steps]
+    db.session.execute(
+        sa.delete(Attachment).where(
+            Attachment.media_id == media_id,
+            sa.or_(Attachment.goal_id == goal.id, Attachment.step_id.in_(step_ids or [0])),
+        )
+    )
+    pagecache.plan_changed(goal.plan_id)
+    db.session.commit()
+
+
+def evidence(goal: Goal) -> dict:
+    """Return the media shown on a goal.
+
+    {"goal": [Media], "steps": {step id: [Media]}, "by_id": {media id: Media}}
+    """
+    step_ids = [s.id for s in goal.steps]
+    rows = db.session.execute(
+        sa.select(Attachment, Media)
+        .join(Media, Media.id == Attachment.media_id)
+        .where(sa.or_(Attachment.goal_id == goal.id, Attachment.step_id.in_(step_ids or [0])))
+        .order_by(Attachment.created_at)
+        .options(selectinload(Media.files))
+    ).all()
+    result: dict = {"goal": [], "steps": {}, "by_id": {}}
+    for attachment, media in rows:
+        result["by_id"][media.id] = media
+        if attachment.step_id:
+            result["steps"].setdefault(attachment.step_id, []).append(media)
+        else:
+            result["goal"].append(media)
+    return result
+
+
+def timeline(goal: Goal) -> list[ProgressEvent]:
+    """Return a goal's history, newest first, with the media of evidence events."""
+    return list(
+        db.session.scalars(
+            sa.select(ProgressEvent)
+            .where(ProgressEvent.goal_id == goal.id)
+            .order_by(ProgressEvent.at.desc(), ProgressEvent.id.desc())
+        )
+    )

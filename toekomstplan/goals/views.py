@@ -1,0 +1,295 @@
+"""Goals: overview, inspiration, create and edit, steps, rating, status, evidence."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import access
+from ..access import Action, Section
+from ..media import services as media_services
+from ..media.messages import refusal_message
+from ..media.refusals import MediaRefused
+from ..web import accepts_uploads
+from . import cards, chart, services
+from .forms import EditGoalForm, NewGoalForm, StepForm
+
+bp = Blueprint("goals", __name__)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _goal_url(goal, anchor: str = "") -> str:
+    return url_for("goals.goal", goal_id=goal.id) + (f"#{anchor}" if anchor else "")
+
+
+@bp.get("/plans/<int:plan_id>/goals")
+@login_required
+def overview(plan_id: int):
+    plan = access.get_plan(plan_id, Section.GOALS)
+    goals = services.load_goals(plan)
+    return render_template(
+        "goals/overview.html",
+        plan=plan,
+        summary=services.overview(goals),
+        progress=services.progress,
+        can_edit=access.can(current_user, plan, Section.GOALS, Action.EDIT),
+    )
+
+
+@bp.get("/plans/<int:plan_id>/inspiration")
+@login_required
+def inspiration(plan_id: int):
+    plan = access.get_plan(plan_id, Section.GOALS, Action.EDIT)
+    return render_template(
+        "goals/inspiration.html", plan=plan, areas=cards.areas(str(get_locale()))
+    )
+
+
+@bp.route("/plans/<int:plan_id>/goals/new", methods=["GET", "POST"])
+@login_required
+def new(plan_id: int):
+    plan = access.get_plan(plan_id, Section.GOALS, Action.EDIT)
+    card = cards.card(request.args.get("card", ""), str(get_locale()))
+    form = NewGoalForm(
+        data=None
+        if request.method == "POST" or card is None
+        else {
+            "title": card["title"],
+            "why": card["why"],
+            "helpers": card["helpers"],
+            "steps": "\n".join(card["steps"]),
+            "card": card["key"],
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            goal = services.create_goal(
+                plan,
+                title=form.title.data,
+                why=form.why.data or "",
+                helpers=form.helpers.data or "",
+                due=form.due.data,
+                steps=(form.steps.data or "").splitlines(),
+                card=cards.card(form.card.data or "", "nl") and form.card.data,
+            )
+        except services.LimitReached:
+            flash(
+                _(
+                    "You have %(n)d goals: that is the most. Delete one first.",
+                    n=services.GOALS_MAX,
+                ),
+                "error",
+            )
+            return redirect(url_for("goals.overview", plan_id=plan.id))
+        flash(_("Your goal is saved. Good luck!"), "success")
+        return redirect(_goal_url(goal))
+    return render_template("goals/new.html", plan=plan, form=form, card=card), (
+        400 if form.errors else 200
+    )
+
+
+@bp.get("/goals/<int:goal_id>")
+@login_required
+def goal(goal_id: int):
+    goal = access.get_goal(goal_id)
+    events = services.timeline(goal)
+    evidence = services.evidence(goal)
+    return render_template(
+        "goals/goal.html",
+        goal=goal,
+        plan=goal.plan,
+        progress=services.progress(goal),
+        events=events,
+        chart=chart.progress_chart(events, datetime.now(UTC)),
+        chart_y=chart.y_of,
+        evidence=evidence,
+        shown_media=evidence["by_id"],
+        step_form=StepForm(),
+        photos=media_services.cover_choices(goal.plan),
+        can_edit=access.can(current_user, goal.plan, Section.GOALS, Action.EDIT),
+        estimates=services.ESTIMATES,
+    )
+
+
+@bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(goal_id: int):
+    goal = access.get_goal(goal_id, Action.EDIT)
+    form = EditGoalForm(obj=goal if request.method == "GET" else None)
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            services.update_goal(
+                goal,
+                version=form.version.data,
+                title=form.title.data,
+                why=form.why.data or "",
+                helpers=form.helpers.data or "",
+                due=form.due.data,
+            )
+        except services.Conflict as changed:
+            # Keep what they typed; show the newest version beside it; save again to overwrite.
+            conflict = changed.goal
+            form.version.raw_data, form.version.data = None, conflict.version
+        else:
+            flash(_("Saved."), "success")
+            return redirect(_goal_url(goal))
+    status = 409 if conflict else (400 if form.errors else 200)
+    return render_template(
+        "goals/edit.html", goal=conflict or goal, plan=goal.plan, form=form, conflict=conflict
+    ), status
+
+
+@bp.post("/goals/<int:goal_id>/steps")
+@login_required
+def add_step(goal_id: int):
+    goal = access.get_goal(goal_id, Action.EDIT)
+    form = StepForm()
+    if form.validate_on_submit():
+        try:
+            services.add_step(goal, form.text.data)
+        except services.LimitReached:
+            flash(_("A goal has at most %(n)d steps.", n=services.STEPS_MAX), "error")
+    else:
+        flash(form.text.errors[0], "error")
+    return redirect(_goal_url(goal, "steps"))
+
+
+@bp.post("/steps/<int:step_id>/toggle")
+@login_required
+def toggle_step(step_id: int):
+    step = access.get_step(step_id, Action.EDIT)
+    services.toggle_step(step, request.form.get("done") == "1")
+    goal = step.goal
+    if _wants_json():
+        progress = services.progress(goal)
+        return jsonify(
+            done=step.done,
+            progress=progress,
+            progress_html=render_template("goals/_progress.html", progress=progress),
+            timeline_html=render_template(
+                "goals/_timeline.html",
+                events=services.timeline(goal),
+                shown_media=services.evidence(goal)["by_id"],
+            ),
+        )
+    return redirect(_goal_url(goal, f"step-{step.id}"))
+
+
+@bp.post("/steps/<int:step_id>/edit")
+@login_required
+def edit_step(step_id: int):
+    step = access.get_step(step_id, Action.EDIT)
+    form = StepForm()
+    if form.validate_on_submit():
+        services.update_step(step, form.text.data)
+    else:
+        flash(form.text.errors[0], "error")
+    return redirect(_goal_url(step.goal, f"step-{step.id}"))
+
+
+@bp.post("/steps/<int:step_id>/delete")
+@login_required
+def delete_step(step_id: int):
+    step = access.get_step(step_id, Action.EDIT)
+    goal = step.goal
+    services.delete_step(step)
+    return redirect(_goal_url(goal, "steps"))
+
+
+@bp.post("/steps/<int:step_id>/move")
+@login_required
+def move_step(step_id: int):
+    step = access.get_step(step_id, Action.EDIT)
+    services.move_step(step, -1 if request.form.get("direction") == "up" else 1)
+    return redirect(_goal_url(step.goal, f"step-{step.id}"))
+
+
+@bp.post("/goals/<int:goal_id>/rating")
+@login_required
+def rating(goal_id: int):
+    goal = access.get_goal(goal_id, Action.EDIT)
+    services.set_rating(goal, request.form.get("rating", ""))
+    return redirect(_goal_url(goal, "rating"))
+
+
+@bp.post("/goals/<int:goal_id>/estimate")
+@login_required
+def estimate(goal_id: int):
+    goal = access.get_goal(goal_id, Action.EDIT)
+    value = request.form.get("estimate", "")
+    services.set_estimate(goal, int(value) if value.isdigit() else -1)
+    return redirect(_goal_url(goal, "progress"))
+
+
+@bp.post("/goals/<int:goal_id>/status")
+@login_required
+def status(goal_id: int):
+    goal = access.get_goal(goal_id, Action.EDIT)
+    new_status = request.form.get("status", "")
+    services.set_status(goal, new_status)
+    if new_status == "achieved" and goal.status == "achieved":
+        flash(
+            _("You did it! “%(title)s” is achieved. Be proud of yourself.", title=goal.title),
+            "celebrate",
+        )
+    return redirect(_goal_url(goal))
+
+
+@bp.post("/goals/<int:goal_id>/move")
+@login_required
+def move(goal_id: int):
+    goal = access.get_goal(goal_id, Action.EDIT)
+    services.move_goal(goal, -1 if request.form.get("direction") == "up" else 1)
+    return redirect(url_for("goals.overview", plan_id=goal.plan_id) + f"#goal-{goal.id}")
+
+
+@bp.route("/goals/<int:goal_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(goal_id: int):
+    goal = access.get_goal(goal_id, Action.EDIT)
+    if request.method == "POST":
+        plan_id = goal.plan_id
+        services.delete_goal(goal)
+        flash(_("The goal is deleted."), "success")
+        return redirect(url_for("goals.overview", plan_id=plan_id))
+    return render_template("goals/delete.html", goal=goal, plan=goal.plan)
+
+
+@bp.post("/goals/<int:goal_id>/evidence")
+@accepts_uploads("UPLOAD_MAX_BYTES")
+@login_required
+def add_evidence(goal_id: int):
+    goal = access.get_goal(goal_id, Action.EDIT)
+    step = next((s for s in goal.steps if str(s.id) == request.form.get("step")), None)
+    upload = request.files.get("file")
+    try:
+        if upload and upload.filename:
+            media = media_services.store_upload(
+                goal.plan, Path(upload.stream.name), label=upload.filename
+            )
+        else:
+            media = access.get_media(request.form.get("media", ""), Action.EDIT)
+    except MediaRefused as refused:
+        flash(refusal_message(refused.reason, upload.filename if upload else None), "error")
+        return redirect(_goal_url(goal, "evidence"))
+    finally:
+        if upload:
+            upload.close()
+    if services.add_evidence(goal, media, step):
+        flash(_("Added to what you learned."), "success")
+    return redirect(_goal_url(goal, "evidence"))
+
+
+@bp.post("/goals/<int:goal_id>/evidence/<media_id>/remove")
+@login_required
+def remove_evidence(goal_id: int, media_id: str):
+    goal = access.get_goal(goal_id, Action.EDIT)
+    services.remove_evidence(goal, media_id)
+    return redirect(_goal_url(goal, "evidence"))

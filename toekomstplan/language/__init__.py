@@ -1,0 +1,1 @@
+"""The plain-language helper ("taalhulp") behind every free-text field."""
