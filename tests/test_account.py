@@ -15,6 +15,7 @@ from toekomstplan.models import (
     Media,
     MediaFile,
     Plan,
+    RecoveryCode,
     User,
     UserSession,
 )
@@ -128,6 +129,9 @@ def rows_of(app, user_id: int) -> dict[str, int]:
             "attachments": sa.select(sa.func.count())
             .select_from(Attachment)
             .where(Attachment.plan_id.in_(plan_ids)),
+            "recovery_codes": sa.select(sa.func.count())
+            .select_from(RecoveryCode)
+            .where(RecoveryCode.user_id == user_id),
         }
         return {table: db.session.scalar(query) for table, query in queries.items()}
 
@@ -173,6 +177,9 @@ def filled_account(app, new_client, post, login, make_user):
         ).location.rsplit("/", 1)[-1]
         post(clients[0], f"/goals/{goal}/evidence", {"media": photo})
         post(new_client(), "/forgot", {"email": email})  # leaves a reset link
+        with app.app_context():  # as if two-step login had been turned on
+            db.session.add(RecoveryCode(user_id=user.id, code_hash="0" * 64))
+            db.session.commit()
         rows = rows_of(app, user.id)
         assert all(rows.values()), rows
         return user, clients
@@ -201,9 +208,14 @@ def test_deleting_the_account_removes_every_row_of_the_user_only(app, post, fill
         "media": 0,
         "media_files": 0,
         "attachments": 0,
+        "recovery_codes": 0,
     }
     assert rows_of(app, bystander.id) == bystander_before
-    removed = {t: totals_before[t] - n for t, n in total_rows(app).items() if t in totals_before}
+    removed = {
+        table: totals_before[table] - count
+        for table, count in total_rows(app).items()
+        if table in totals_before and totals_before[table] != count
+    }
     assert removed == {
         "users": 1,
         "plans": 1,
@@ -216,6 +228,7 @@ def test_deleting_the_account_removes_every_row_of_the_user_only(app, post, fill
         "goals": 1,
         "steps": 2,
         "progress_events": 2,
+        "recovery_codes": 1,
     }
     uploads = Path(app.config["UPLOAD_DIR"])
     assert not (uploads / str(user.plan.id)).exists(), "the plan's files are gone"

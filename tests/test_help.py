@@ -56,6 +56,8 @@ def get_pages(app, plan_id: int, item_id: int, media_id: str = "no-such-media") 
         "variant": "display",
         "goal_id": 1,
         "step_id": 1,
+        "share_id": 1,
+        "invite_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():
@@ -78,6 +80,7 @@ def test_every_page_links_to_help(app, client, post, login, make_user):
     for browser in (client, anonymous):
         for url in [*pages, "/no-such-page"]:
             response = browser.get(url, follow_redirects=True)
+            response.close()  # files (a ZIP, a photo) are streamed from disk
             if response.mimetype != "text/html":
                 continue
             assert 'href="/help"' in response.get_data(as_text=True), url

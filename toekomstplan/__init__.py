@@ -52,13 +52,25 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .account.views import bp as account_bp
     from .auth.views import bp as auth_bp
+    from .comments.views import bp as comments_bp
     from .goals.views import bp as goals_bp
     from .help.views import bp as help_bp
     from .language.views import bp as language_bp
     from .media.views import bp as media_bp
     from .plan.views import bp as plan_bp
+    from .sharing.views import bp as sharing_bp
 
-    for bp in (auth_bp, account_bp, plan_bp, goals_bp, media_bp, help_bp, language_bp):
+    for bp in (
+        auth_bp,
+        account_bp,
+        plan_bp,
+        goals_bp,
+        comments_bp,
+        media_bp,
+        sharing_bp,
+        help_bp,
+        language_bp,
+    ):
         app.register_blueprint(bp)
 
 

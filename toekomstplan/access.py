@@ -1,7 +1,12 @@
 """Who may see or change which section of which plan: the one place that decides.
 
-Every view asks this module. Today only the owner has access; the sharing work adds
-supporters with a role and visible sections here, and nowhere else.
+Every view asks this module. The owner (the young person) may do everything. Someone the
+young person shares with gets a `Share`: a role (worker: read, comment, suggest; viewer: read)
+and the sections they may see, each goal included unless hidden from them. Anything else, and
+anything revoked or never shared, is a 404: a plan's existence is not revealed.
+
+The young person can look at their plan "as" someone they share with (preview): while a
+preview is on, every check answers as that person would get it.
 """
 
 from __future__ import annotations
@@ -9,11 +14,12 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g, has_request_context, request
 from flask_login import current_user
 
+from . import audit
 from .extensions import db
-from .models import AboutItem, Goal, Media, Plan, Step, User
+from .models import AboutItem, Goal, Media, Plan, Share, ShareRole, Step, User
 
 
 class Section(enum.StrEnum):
@@ -26,14 +32,96 @@ class Section(enum.StrEnum):
 
 class Action(enum.StrEnum):
     VIEW = "view"
-    EDIT = "edit"
+    COMMENT = "comment"  # comment, suggest, give a worker's rating
+    EDIT = "edit"  # change the plan: the young person only
 
 
-def can(user: User | None, plan: Plan, section: Section, action: Action = Action.VIEW) -> bool:
-    """Say whether `user` may do `action` on `section` of `plan`."""
-    if user is None or not user.is_authenticated:
+def share_of(user: User | None, plan: Plan) -> Share | None:
+    """Return `user`'s share of `plan` (cached for the request), or None."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    cache = g.setdefault("_shares", {}) if has_request_context() else {}
+    key = (user.id, plan.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            sa.select(Share).where(Share.plan_id == plan.id, Share.user_id == user.id)
+        )
+    return cache[key]
+
+
+def previewing(plan: Plan) -> Share | None:
+    """Return the share the owner is previewing this plan as, if any."""
+    share = g.get("_preview") if has_request_context() else None
+    return share if share is not None and share.plan_id == plan.id else None
+
+
+def start_preview(plan: Plan, share_id: int | None) -> Share | None:
+    """Let the owner see `plan` as one of their shares sees it, for this request only."""
+    if share_id is None or request.method != "GET" or plan.owner_id != current_user.id:
+        return None
+    share = db.session.get(Share, share_id)
+    if share is None or share.plan_id != plan.id:
+        abort(404)
+    g._preview = share
+    return share
+
+
+def can(
+    user: User | None,
+    plan: Plan,
+    section: Section,
+    action: Action = Action.VIEW,
+    goal: Goal | None = None,
+) -> bool:
+    """Say whether `user` may do `action` on `section` (or one goal) of `plan`."""
+    if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return plan.owner_id == user.id
+    preview = previewing(plan) if plan.owner_id == user.id else None
+    if plan.owner_id == user.id and preview is None:
+        return True
+    share = preview or share_of(user, plan)
+    if share is None or action == Action.EDIT:
+        return False
+    if action == Action.COMMENT and share.role != ShareRole.WORKER:
+        return False
+    if section == Section.INTRO:
+        return share.sees_intro
+    if section == Section.ABOUT:
+        return share.sees_about
+    if section == Section.MEDIA:
+        return share.sees_media
+    if section == Section.GOALS and goal is not None:
+        return goal.id not in share.hidden_goal_ids
+    return True  # the cover and the list of goals (each goal is checked on its own)
+
+
+def sections_for(user: User | None, plan: Plan) -> dict[str, bool]:
+    """Say for each section whether `user` sees it (for templates that show a whole plan)."""
+    return {section.value: can(user, plan, section) for section in Section}
+
+
+def visible_goals(user: User | None, plan: Plan, goals: list[Goal]) -> list[Goal]:
+    """Keep the goals `user` may see: a hidden goal is absent from pages and counts."""
+    return [goal for goal in goals if can(user, plan, Section.GOALS, goal=goal)]
+
+
+def is_owner(user: User | None, plan: Plan) -> bool:
+    return bool(user and user.is_authenticated and plan.owner_id == user.id)
+
+
+def _refuse(plan: Plan | None):
+    """Answer 404, and log the attempt when it was on a real plan."""
+    if plan is not None and current_user.is_authenticated:
+        audit.record(plan.id, current_user.id, "refused", request.path[:40])
+        db.session.commit()
+    abort(404)
+
+
+def _seen(plan: Plan, target: str) -> None:
+    """Log a page someone other than the owner looked at."""
+    if request.method == "GET" and not is_owner(current_user, plan):
+        audit.record(plan.id, current_user.id, "view", target)
+        db.session.commit()
 
 
 def get_plan(plan_id: int, section: Section = Section.COVER, action: Action = Action.VIEW) -> Plan:
@@ -41,7 +129,8 @@ def get_plan(plan_id: int, section: Section = Section.COVER, action: Action = Ac
     # The session loader already put the user's own plan in the identity map: no query then.
     plan = db.session.get(Plan, plan_id)
     if plan is None or not can(current_user, plan, section, action):
-        abort(404)
+        _refuse(plan)
+    _seen(plan, str(section))
     return plan
 
 
@@ -49,59 +138,89 @@ def get_about_item(item_id: int, action: Action = Action.VIEW) -> AboutItem:
     """Load an "about me" item the current user may access, or abort with 404."""
     item = db.session.get(AboutItem, item_id)
     if item is None or not can(current_user, item.plan, Section.ABOUT, action):
-        abort(404)
+        _refuse(item.plan if item else None)
     return item
 
 
 def get_goal(goal_id: int, action: Action = Action.VIEW) -> Goal:
-    """Load a goal the current user may see (or change), or abort with 404."""
+    """Load a goal the current user may see (or comment on, or change), or abort with 404."""
     goal = db.session.get(Goal, goal_id)
-    if goal is None or not can(current_user, goal.plan, Section.GOALS, action):
-        abort(404)
+    if goal is None:
+        _refuse(None)
+    visible = can(current_user, goal.plan, Section.GOALS, Action.VIEW, goal)
+    if not visible or not can(current_user, goal.plan, Section.GOALS, action, goal):
+        _refuse(goal.plan)
+    _seen(goal.plan, f"goal:{goal.id}")
     return goal
 
 
 def get_step(step_id: int, action: Action = Action.VIEW) -> Step:
     """Load a step the current user may see (or change), or abort with 404."""
     step = db.session.get(Step, step_id)
-    if step is None or not can(current_user, step.goal.plan, Section.GOALS, action):
-        abort(404)
+    if step is None:
+        _refuse(None)
+    get_goal(step.goal_id, action)
     return step
+
+
+TARGET_SECTIONS = {
+    "cover": Section.COVER,
+    "intro": Section.INTRO,
+    "about": Section.ABOUT,
+    "goal": Section.GOALS,
+    "step": Section.GOALS,
+}
 
 
 def can_see_media(user: User | None, media: Media) -> bool:
     """Say whether `user` may load a photo or video.
 
     It is visible when it is attached to a section the user may see, or sits in the gallery
-    and the user may see photos and videos. (The owner sees all of them.)
+    and the user may see photos and videos, unless it is evidence on a goal hidden from them.
+    (The owner sees all of them.)
     """
     plan = media.plan
-    if can(user, plan, Section.MEDIA):
+    if can(user, plan, Section.MEDIA, Action.EDIT):
         return True
-    sections = {
-        "cover": Section.COVER,
-        "intro": Section.INTRO,
-        "about": Section.ABOUT,
-        "goal": Section.GOALS,
-        "step": Section.GOALS,
-    }
-    return any(can(user, plan, sections[a.target]) for a in media.attachments)
+    hidden_evidence = False
+    for attachment in media.attachments:
+        goal = None
+        if attachment.goal_id:
+            goal = db.session.get(Goal, attachment.goal_id)
+        elif attachment.step_id:
+            goal = db.session.get(Step, attachment.step_id).goal
+        if can(user, plan, TARGET_SECTIONS[attachment.target], goal=goal):
+            return True
+        hidden_evidence = hidden_evidence or goal is not None
+    return not hidden_evidence and can(user, plan, Section.MEDIA)
 
 
-def get_media(media_id: str, action: Action = Action.VIEW) -> Media:
-    """Load a photo or video the current user may see (or, for EDIT, change), or abort 404."""
+def get_media(media_id: str, action: Action = Action.VIEW, *, log: bool = True) -> Media:
+    """Load a photo or video the current user may see (or, for EDIT, change), or abort 404.
+
+    The bytes of each thumbnail are not logged one by one (`log=False`); the pages are.
+    """
     media = db.session.get(Media, media_id) if len(media_id) <= 32 else None
     if media is None:
-        abort(404)
+        _refuse(None)
     if action == Action.EDIT:
         allowed = can(current_user, media.plan, Section.MEDIA, Action.EDIT)
     else:
         allowed = can_see_media(current_user, media)
     if not allowed:
-        abort(404)
+        _refuse(media.plan)
+    if log:
+        _seen(media.plan, f"media:{media.id[:8]}")
     return media
 
 
 def own_plan_id(user: User) -> int | None:
     """Return the id of the plan `user` owns, if any."""
     return db.session.scalar(sa.select(Plan.id).where(Plan.owner_id == user.id))
+
+
+def shared_plans(user: User) -> list[Share]:
+    """Return the shares of everyone who invited `user`."""
+    return list(
+        db.session.scalars(sa.select(Share).where(Share.user_id == user.id).order_by(Share.id))
+    )

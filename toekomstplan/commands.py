@@ -5,7 +5,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from . import demo
-from .auth import services
+from .auth import services, two_step
 from .media import services as media_services
 
 users = AppGroup("users", help="Manage accounts.")
@@ -23,6 +23,17 @@ def reset_link(login: str) -> None:
     hours = current_app.config["ADMIN_RESET_TOKEN_HOURS"]
     click.echo(f"One-time reset link for {user.name} (valid {hours} hours, works once):")
     click.echo(url)
+
+
+@users.command("two-step-off")
+@click.argument("login")
+def two_step_off(login: str) -> None:
+    """Turn off two-step login for LOGIN (lost phone and lost recovery codes)."""
+    user = services.find_by_login(login)
+    if user is None:
+        raise click.ClickException(f"No account with e-mail address or username {login!r}.")
+    two_step.disable(user)
+    click.echo(f"Two-step login is off for {user.name}. Ask them to turn it on again.")
 
 
 @click.command("demo")

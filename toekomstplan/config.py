@@ -70,6 +70,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per 15 minutes")
+        # Support workers see many plans: the organisation can make two-step login a must.
+        self.REQUIRE_TWO_STEP_FOR_SUPPORTERS = _bool("REQUIRE_TWO_STEP_FOR_SUPPORTERS", False)
 
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER")
         self.MAIL_PORT = _int("MAIL_PORT", 587)

@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from . import demo_media
+from . import demo_media, demo_sharing
 from .extensions import db
 from .models import AboutItem, Plan, User, UserKind
 from .passwords import hash_password
@@ -65,12 +65,14 @@ def ensure() -> str | None:
         name="Mo (begeleider)",
         email=WORKER_LOGIN,
         email_confirmed=True,
+        notify_by_mail=True,
         password_hash=hash_password(worker_password),
         locale="nl",
     )
     db.session.add_all([youth, worker])
     db.session.commit()
     demo_media.add_to(youth.plan)
+    demo_sharing.add(youth.plan, worker)
     text = (
         f"  Young person:   {YOUTH_LOGIN} / {youth_password}\n"
         f"  Support worker: {WORKER_LOGIN} / {worker_password}\n"

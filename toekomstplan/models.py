@@ -105,6 +105,16 @@ class User(UserMixin, db.Model):
     email_confirmed: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Two-step login (auth/two_step.py): the authenticator app's key, set once it is confirmed,
+    # and the last time step a code was used for, so a code works only once.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Mail about new reactions: off by default for young people, on for supporters,
+    # who may choose one mail a day instead (last_digest_at marks what it covered).
+    notify_by_mail: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    notify_daily: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     plan: Mapped[Plan | None] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True, uselist=False
@@ -117,6 +127,10 @@ class User(UserMixin, db.Model):
     @property
     def is_youth(self) -> bool:
         return self.kind == UserKind.YOUTH
+
+    @property
+    def has_two_step(self) -> bool:
+        return self.totp_enabled_at is not None
 
 
 class UserSession(db.Model):
@@ -131,6 +145,18 @@ class UserSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for two-step login without the phone, stored hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LoginToken(db.Model):
@@ -366,3 +392,180 @@ class ProgressEvent(db.Model):
     media_id: Mapped[str | None] = mapped_column(sa.ForeignKey("media.id", ondelete="SET NULL"))
 
     goal: Mapped[Goal] = relationship(back_populates="events")
+
+
+class ShareRole(enum.StrEnum):
+    WORKER = "worker"  # begeleider: reads, comments, suggests
+    VIEWER = "viewer"  # meekijker: reads only
+
+
+class Share(db.Model):
+    """One person's access to one plan: a role and the sections they may see."""
+
+    __tablename__ = "shares"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(10))
+    label: Mapped[str] = mapped_column(sa.String(80), default="")  # "mijn begeleider Mo"
+    sees_intro: Mapped[bool] = mapped_column(default=True)
+    sees_about: Mapped[bool] = mapped_column(default=True)
+    sees_media: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    plan: Mapped[Plan] = relationship()
+    user: Mapped[User] = relationship()
+    hidden_goals: Mapped[list[HiddenGoal]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def hidden_goal_ids(self) -> set[int]:
+        return {h.goal_id for h in self.hidden_goals}
+
+
+class HiddenGoal(db.Model):
+    """A goal the young person keeps from one person they share with."""
+
+    __tablename__ = "hidden_goals"
+
+    share_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("shares.id", ondelete="CASCADE"), primary_key=True
+    )
+    goal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Invite(db.Model):
+    """A one-time, expiring link that makes a share; only the token's hash is stored."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    role: Mapped[str] = mapped_column(sa.String(10))
+    label: Mapped[str] = mapped_column(sa.String(80), default="")
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    plan: Mapped[Plan] = relationship()
+
+
+class AccessEvent(db.Model):
+    """Who looked at, changed, exported or commented on what, and every refusal.
+
+    Holds no content and no tokens: an action, a target like "goal:12", a time and a user.
+    """
+
+    __tablename__ = "access_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(16))
+    target: Mapped[str] = mapped_column(sa.String(40), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    user: Mapped[User | None] = relationship()
+
+
+class Comment(db.Model):
+    """A reaction on a goal; replies point at the comment they answer."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"))
+    # A deleted supporter's comments stay, shown as from "verwijderd account".
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[User | None] = relationship()
+    goal: Mapped[Goal] = relationship()
+
+
+class SuggestionStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Suggestion(db.Model):
+    """A worker's proposed goal (goal_id empty) or step (for goal_id); the youth decides."""
+
+    __tablename__ = "suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    goal_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(sa.String(200))
+    why: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(10), default=SuggestionStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[User | None] = relationship()
+
+
+class WorkerRating(db.Model):
+    """A support worker's own view of how a goal is going, shown beside the youth's."""
+
+    __tablename__ = "worker_ratings"
+
+    goal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    rating: Mapped[str] = mapped_column(sa.String(10))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class ReadMark(db.Model):
+    """Until when a person has read the comments on a goal (for unread markers)."""
+
+    __tablename__ = "read_marks"
+
+    goal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Meeting(db.Model):
+    """A care meeting the young person records: its date marks "since the last meeting".
+
+    `talking_points` holds up to three short texts ("waar wil ik het over hebben?");
+    `choices` what the young person put in the meeting version of their PDF (sections,
+    goal ids, comments), which also narrows the meeting PDF someone else downloads.
+    """
+
+    __tablename__ = "meetings"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date]
+    talking_points: Mapped[list] = mapped_column(sa.JSON, default=list)
+    choices: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

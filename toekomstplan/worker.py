@@ -3,6 +3,7 @@
 Importing the task modules here registers every task with the queue.
 """
 
+from .comments import notify  # noqa: F401  (registers the mail tasks)
 from .jobs import huey
 from .media import tasks  # noqa: F401  (registers the media tasks)
 

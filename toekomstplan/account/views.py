@@ -1,4 +1,4 @@
-"""My account: language, password, and deleting everything."""
+"""My account: language, password, two-step login, and deleting everything."""
 
 from flask import (
     Blueprint,
@@ -7,6 +7,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -14,18 +15,42 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required
 
-from ..auth import services, sessions
-from ..auth.forms import ChangePasswordForm, DeleteAccountForm
+from ..auth import services, sessions, two_step
+from ..auth.forms import ChangePasswordForm, DeleteAccountForm, TwoStepOffForm, TwoStepSetupForm
 from ..auth.views import safe_next
+from ..extensions import limiter
 from ..passwords import verify_password
+from . import services as account_services
 
 bp = Blueprint("account", __name__)
+
+
+def _settings_page(form=None, off_form=None, status: int = 200):
+    return render_template(
+        "account/settings.html",
+        form=form or ChangePasswordForm(),
+        off_form=off_form or TwoStepOffForm(prefix="off"),
+        codes_left=two_step.recovery_codes_left(current_user) if current_user.has_two_step else 0,
+        two_step_required=two_step.is_required(current_user),
+    ), status
 
 
 @bp.get("/account")
 @login_required
 def settings():
-    return render_template("account/settings.html", form=ChangePasswordForm())
+    return _settings_page()
+
+
+@bp.post("/account/notifications")
+@login_required
+def notifications():
+    services.set_notifications(
+        current_user,
+        by_mail=request.form.get("by_mail") == "y",
+        daily=request.form.get("daily") == "y" and not current_user.is_youth,
+    )
+    flash(_("Saved."), "success")
+    return redirect(url_for("account.settings") + "#notifications")
 
 
 @bp.post("/account/password")
@@ -38,7 +63,98 @@ def change_password():
             flash(_("Your new password is saved. You are logged out on other devices."), "success")
             return redirect(url_for("account.settings"))
         form.current.errors.append(_("This is not your password now."))
-    return render_template("account/settings.html", form=form), 400
+    return _settings_page(form=form, status=400)
+
+
+def _setup_page(form, status: int = 200):
+    # The key waits in the signed session cookie until a code confirms it: nothing is stored
+    # for a set-up that is never finished, and a reload shows the same QR code.
+    secret = session.setdefault("two_step_setup", two_step.new_secret())
+    return render_template(
+        "account/two_step.html",
+        form=form,
+        setup=two_step.enrolment(current_user, secret),
+        required=two_step.is_required(current_user),
+    ), status
+
+
+@bp.get("/account/two-step")
+@login_required
+def setup_two_step():
+    if current_user.has_two_step:
+        return redirect(url_for("account.settings"))
+    return _setup_page(TwoStepSetupForm())
+
+
+@bp.post("/account/two-step")
+@login_required
+def enable_two_step():
+    secret = session.get("two_step_setup")
+    if current_user.has_two_step or secret is None:
+        return redirect(url_for("account.settings"))
+    form = TwoStepSetupForm()
+    if form.validate_on_submit():
+        codes = two_step.enable(current_user, secret, form.code.data)
+        if codes is not None:
+            session.pop("two_step_setup")
+            return render_template("account/recovery_codes.html", codes=codes)
+        form.code.errors.append(
+            _("This code is not right. Check that the time on your phone is right and try again.")
+        )
+    return _setup_page(form, status=400)
+
+
+@bp.post("/account/two-step/off")
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT"],
+    key_func=lambda: f"two-step-off|{current_user.get_id()}",
+    deduct_when=lambda response: response.status_code == 400,
+)
+@login_required
+def disable_two_step():
+    if not current_user.has_two_step:
+        return redirect(url_for("account.settings"))
+    if two_step.is_required(current_user):
+        flash(_("Your organisation asks support workers to keep two-step login on."), "error")
+        return redirect(url_for("account.settings"))
+    form = TwoStepOffForm(prefix="off")
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.password.data):
+            form.password.errors.append(_("This is not your password."))
+        elif two_step.use_code(current_user, form.code.data) is None:
+            form.code.errors.append(_("This code is not right. Try the new code in the app."))
+        else:
+            two_step.disable(current_user)
+            flash(_("Two-step login is off."), "success")
+            return redirect(url_for("account.settings"))
+    return _settings_page(off_form=form, status=400)
+
+
+@bp.get("/account/my-data.zip")
+@login_required
+def download_data():
+    path = account_services.export_zip(current_user, pdf=_own_pdf())
+    response = send_file(
+        path,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name="toekomstplan.zip",
+        max_age=0,
+    )
+    response.call_on_close(lambda: path.unlink(missing_ok=True))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _own_pdf() -> bytes | None:
+    """Return the young person's whole plan as a PDF, when the export area can make one."""
+    if current_user.plan is None:
+        return None
+    try:
+        from ..export import services as export_services
+    except ImportError:  # the PDF export is not installed in this build
+        return None
+    return export_services.whole_plan_pdf(current_user.plan, current_user)
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

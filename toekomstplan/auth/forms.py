@@ -79,3 +79,20 @@ class DeleteAccountForm(FlaskForm):
         _l("Yes, delete my account and my whole plan. I know this cannot be undone."),
         validators=[DataRequired(message=_l("Tick this box if you are sure."))],
     )
+
+
+class TwoStepCodeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[_required(), Length(max=40)])
+
+
+class TwoStepSetupForm(FlaskForm):
+    code = StringField(
+        _l("The 6-digit code from the app"), validators=[_required(), Length(max=20)]
+    )
+
+
+class TwoStepOffForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[_required(), Length(max=MAX_LENGTH)])
+    code = StringField(
+        _l("A code from the app, or a recovery code"), validators=[_required(), Length(max=40)]
+    )

@@ -208,6 +208,13 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
+def set_notifications(user: User, *, by_mail: bool, daily: bool) -> None:
+    """Choose whether new reactions come by mail, one by one or once a day."""
+    user.notify_by_mail = by_mail
+    user.notify_daily = by_mail and daily
+    db.session.commit()
+
+
 def delete_account(user: User) -> None:
     """Delete an account with its plan and everything in it."""
     plan_id = user.plan.id if user.plan else None

@@ -2,6 +2,8 @@
 
 import hashlib
 import secrets
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -14,10 +16,19 @@ from ..models import User, UserSession
 
 # Writing last_seen on every request would make every page a write; a minute is precise enough.
 TOUCH_INTERVAL = timedelta(seconds=60)
+# Between a correct password and the code of two-step login: long enough to find the phone.
+PENDING_SECONDS = 5 * 60
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _clear_keeping_locale() -> None:
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
 
 
 def start(user: User) -> None:
@@ -25,13 +36,40 @@ def start(user: User) -> None:
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(user_id=user.id, token_hash=_digest(token)))
     db.session.commit()
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
+    _clear_keeping_locale()
     session["sid"] = token
     session.permanent = True
     login_user(user)
+
+
+@dataclass
+class Pending:
+    """A correct password, waiting for the second step; not logged in yet."""
+
+    user: User
+    target: str | None
+
+
+def start_pending(user: User, target: str | None) -> None:
+    """Remember for a few minutes that `user` gave the right password; no session yet."""
+    _clear_keeping_locale()
+    session["two_step"] = {
+        "user_id": user.id,
+        "until": int(time.time()) + PENDING_SECONDS,
+        "next": target,
+    }
+
+
+def pending() -> Pending | None:
+    """Return the login waiting for its second step, or None if there is none or it expired."""
+    state = session.get("two_step")
+    if not state:
+        return None
+    user = db.session.get(User, state["user_id"]) if state["until"] > time.time() else None
+    if user is None or not user.has_two_step:
+        session.pop("two_step")
+        return None
+    return Pending(user=user, target=state["next"])
 
 
 # One query for the session, its user and the user's own plan (most pages need all three),
@@ -80,10 +118,7 @@ def end() -> None:
         db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == _digest(token)))
         db.session.commit()
     logout_user()
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
+    _clear_keeping_locale()
 
 
 def end_others(user: User) -> None:

@@ -12,22 +12,43 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from ..extensions import limiter
-from ..models import TokenPurpose
-from . import services, sessions
-from .forms import ForgotForm, LoginForm, NewPasswordForm, RegisterForm
+from ..models import TokenPurpose, User
+from . import services, sessions, two_step
+from .forms import ForgotForm, LoginForm, NewPasswordForm, RegisterForm, TwoStepCodeForm
 
 bp = Blueprint("auth", __name__)
+
+# What a support worker may open before turning on two-step login, when that is a must.
+ALLOWED_BEFORE_TWO_STEP = {
+    "account.setup_two_step",
+    "account.enable_two_step",
+    "auth.logout",
+    "help.page",
+    "account.language",
+    "static",
+}
+# Wrong codes from all addresses together: someone who knows the password and has many
+# addresses still gets only this many guesses at a 6-digit code.
+TWO_STEP_ACCOUNT_LIMIT = "30 per day"
 
 
 def _login_key() -> str:
     login = (request.form.get("login") or "").strip().lower()[:254]
     return f"{get_remote_address()}|{login}"
+
+
+def _pending_user_id() -> str:
+    return str((session.get("two_step") or {}).get("user_id", ""))
+
+
+def _wrong_code(response) -> bool:
+    return response.status_code == 401
 
 
 def safe_next(target: str | None) -> str | None:
@@ -42,6 +63,27 @@ def safe_next(target: str | None) -> str | None:
 
 def home_url() -> str:
     return url_for("plan.start")
+
+
+def finish_login(user: User, target: str | None = None):
+    """Log `user` in, or first ask for the code when the account uses two-step login."""
+    if user.has_two_step:
+        sessions.start_pending(user, target)
+        return redirect(url_for("auth.second_step"))
+    sessions.start(user)
+    return redirect(target or home_url())
+
+
+@bp.before_app_request
+def require_two_step():
+    """Send a support worker to the set-up page until two-step login is on, if required."""
+    if (
+        current_app.config["REQUIRE_TWO_STEP_FOR_SUPPORTERS"]
+        and request.endpoint not in ALLOWED_BEFORE_TWO_STEP
+        and two_step.must_enrol(current_user)
+    ):
+        return redirect(url_for("account.setup_two_step"))
+    return None
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -91,10 +133,52 @@ def login():
         if user.email and not user.email_confirmed:
             services.send_confirmation(user)
             return render_template("auth/check_mail.html", email=user.email, again=True)
-        target = safe_next(request.args.get("next"))
-        sessions.start(user)
-        return redirect(target or home_url())
+        return finish_login(user, safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT"],
+    key_func=lambda: f"{get_remote_address()}|two-step|{_pending_user_id()}",
+    methods=["POST"],
+    deduct_when=_wrong_code,
+)
+@limiter.limit(
+    TWO_STEP_ACCOUNT_LIMIT,
+    key_func=lambda: f"two-step|{_pending_user_id()}",
+    methods=["POST"],
+    deduct_when=_wrong_code,
+)
+def second_step():
+    if current_user.is_authenticated:
+        return redirect(home_url())
+    pending = sessions.pending()
+    if pending is None:
+        flash(_("This took too long. Please log in again."), "error")
+        return redirect(url_for("auth.login"))
+    form = TwoStepCodeForm()
+    recovery = request.args.get("recovery") == "1"
+    if form.validate_on_submit():
+        kind = two_step.use_code(pending.user, form.code.data)
+        if kind is None:
+            form.code.errors.append(
+                _("This code is not right. Wait for a new code in the app and try again.")
+            )
+            return render_template("auth/two_step.html", form=form, recovery=recovery), 401
+        sessions.start(pending.user)
+        if kind == two_step.CodeKind.RECOVERY:
+            left = two_step.recovery_codes_left(pending.user)
+            flash(
+                ngettext(
+                    "You used a recovery code. You have %(num)d left.",
+                    "You used a recovery code. You have %(num)d left.",
+                    left,
+                ),
+                "success",
+            )
+        return redirect(pending.target or home_url())
+    return render_template("auth/two_step.html", form=form, recovery=recovery)
 
 
 @bp.post("/logout")
@@ -114,9 +198,9 @@ def confirm(token: str):
     if record is None:
         return render_template("auth/link_expired.html"), 404
     user = services.confirm_email(record)
-    sessions.start(user)
+    response = finish_login(user)
     flash(_("Your e-mail address is confirmed. Welcome!"), "success")
-    return redirect(home_url())
+    return response
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -138,7 +222,8 @@ def reset(token: str):
     if form.validate_on_submit():
         user = services.reset_password(record, form.password.data)
         session.clear()
-        sessions.start(user)
+        # A reset link proves the mailbox, not the phone: two-step login still asks the code.
+        response = finish_login(user)
         flash(_("Your new password is saved."), "success")
-        return redirect(home_url())
+        return response
     return render_template("auth/reset.html", form=form)

@@ -10,6 +10,8 @@ from flask_login import current_user, login_required
 
 from .. import access
 from ..access import Action, Section
+from ..comments import services as comment_services
+from ..comments.forms import CommentForm, SuggestionForm
 from ..media import services as media_services
 from ..media.messages import refusal_message
 from ..media.refusals import MediaRefused
@@ -32,13 +34,18 @@ def _goal_url(goal, anchor: str = "") -> str:
 @login_required
 def overview(plan_id: int):
     plan = access.get_plan(plan_id, Section.GOALS)
-    goals = services.load_goals(plan)
+    goals = access.visible_goals(current_user, plan, services.load_goals(plan))
     return render_template(
         "goals/overview.html",
         plan=plan,
         summary=services.overview(goals),
         progress=services.progress,
         can_edit=access.can(current_user, plan, Section.GOALS, Action.EDIT),
+        can_comment=access.can(current_user, plan, Section.GOALS, Action.COMMENT),
+        is_owner=access.is_owner(current_user, plan),
+        unread=comment_services.unread_counts(current_user, [g.id for g in goals]),
+        suggestions=comment_services.pending(plan),
+        suggestion_form=SuggestionForm(),
     )
 
 
@@ -100,6 +107,8 @@ def goal(goal_id: int):
     goal = access.get_goal(goal_id)
     events = services.timeline(goal)
     evidence = services.evidence(goal)
+    owner = access.is_owner(current_user, goal.plan)
+    comment_services.mark_read(current_user, goal)
     return render_template(
         "goals/goal.html",
         goal=goal,
@@ -114,6 +123,13 @@ def goal(goal_id: int):
         photos=media_services.cover_choices(goal.plan),
         can_edit=access.can(current_user, goal.plan, Section.GOALS, Action.EDIT),
         estimates=services.ESTIMATES,
+        is_owner=owner,
+        can_comment=access.can(current_user, goal.plan, Section.GOALS, Action.COMMENT, goal),
+        thread=comment_services.thread(goal),
+        comment_form=CommentForm(),
+        suggestion_form=SuggestionForm(),
+        suggestions=comment_services.pending(goal.plan, goal),
+        worker_ratings=comment_services.worker_ratings(goal),
     )
 
 

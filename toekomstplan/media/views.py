@@ -155,14 +155,14 @@ def retry(media_id: str):
 @bp.get("/media/<media_id>/status")
 @login_required
 def status(media_id: str):
-    media = access.get_media(media_id)
+    media = access.get_media(media_id, log=False)
     return jsonify(status=media.status, html=render_template("media/_card.html", media=media))
 
 
 @bp.get("/media/<media_id>/<variant>")
 @login_required
 def file(media_id: str, variant: str):
-    media = access.get_media(media_id)
+    media = access.get_media(media_id, log=False)
     stored = media.file(variant) if variant in SERVED_VARIANTS else None
     if stored is None:
         abort(404)

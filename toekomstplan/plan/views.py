@@ -9,6 +9,7 @@ from .. import access, pagecache
 from ..access import Action, Section
 from ..goals import services as goal_services
 from ..media import services as media_services
+from ..sharing import services as sharing_services
 from . import services
 from .forms import AboutItemForm, CoverForm, IntroForm
 
@@ -21,23 +22,42 @@ def start():
         return render_template("plan/welcome.html")
     plan_id = access.own_plan_id(current_user)
     if plan_id is None:
-        return render_template("plan/no_plans.html")
+        return render_template(
+            "plan/shared.html", plans=sharing_services.overview_for(current_user)
+        )
     return redirect(url_for("plan.home", plan_id=plan_id))
+
+
+def _attached_for_viewer(plan) -> dict:
+    """What is shown where, without the photos this person may not load (a hidden goal's)."""
+    shown = media_services.attached(plan)
+    shown["recent"] = [m for m in shown["recent"] if access.can_see_media(current_user, m)]
+    return shown
 
 
 @bp.get("/plans/<int:plan_id>")
 @login_required
 def home(plan_id: int):
     plan = access.get_plan(plan_id)
-    return pagecache.render_plan_page(
+    preview = access.start_preview(plan, request.args.get("as", type=int))
+    page = pagecache.render_plan_page(
         "plan/home.html",
         plan,
-        attached=media_services.attached,
-        goal_overview=lambda plan: goal_services.overview(goal_services.load_goals(plan)),
+        attached=_attached_for_viewer,
+        goal_overview=lambda plan: goal_services.overview(
+            access.visible_goals(current_user, plan, goal_services.load_goals(plan))
+        ),
         progress_of=goal_services.progress,
         group_about_items=services.group_about_items,
         can_edit=access.can(current_user, plan, Section.COVER, Action.EDIT),
+        sees=access.sections_for(current_user, plan),
+        preview=preview,
     )
+    if not access.is_owner(current_user, plan):
+        share = access.share_of(current_user, plan)
+        if share is not None:
+            sharing_services.mark_visit(share)
+    return page
 
 
 @bp.route("/plans/<int:plan_id>/cover", methods=["GET", "POST"])

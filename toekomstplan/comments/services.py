@@ -1,0 +1,188 @@
+"""Reactions on goals, suggestions from a support worker, and a worker's own view."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from .. import audit
+from ..extensions import db
+from ..goals import services as goal_services
+from ..models import (
+    Comment,
+    Goal,
+    Plan,
+    Rating,
+    ReadMark,
+    Suggestion,
+    SuggestionStatus,
+    User,
+    WorkerRating,
+)
+from . import notify
+
+COMMENT_MAX = 2000
+COMMENTS_PER_GOAL_MAX = 500
+
+
+class LimitReached(Exception):
+    """A goal holds as many comments as it may."""
+
+
+def _log(plan_id: int, user: User, action: str, target: str) -> None:
+    plan = db.session.get(Plan, plan_id)
+    if plan.owner_id != user.id:
+        audit.record(plan_id, user.id, action, target)
+
+
+def add_comment(goal: Goal, author: User, body: str, parent: Comment | None = None) -> Comment:
+    """Add a reaction (or a reply to one) on a goal."""
+    count = db.session.scalar(
+        sa.select(sa.func.count(Comment.id)).where(Comment.goal_id == goal.id)
+    )
+    if count >= COMMENTS_PER_GOAL_MAX:
+        raise LimitReached
+    if parent is not None and parent.goal_id != goal.id:
+        parent = None
+    comment = Comment(
+        goal_id=goal.id,
+        author_id=author.id,
+        parent_id=parent.parent_id or parent.id if parent else None,
+        body=body.strip()[:COMMENT_MAX],
+    )
+    db.session.add(comment)
+    _log(goal.plan_id, author, "comment", f"goal:{goal.id}")
+    db.session.flush()
+    _mark_read(author, goal)
+    db.session.commit()
+    notify.mail_now_task(comment.id)
+    return comment
+
+
+def edit_comment(comment: Comment, body: str) -> None:
+    """Change your own reaction."""
+    comment.body = body.strip()[:COMMENT_MAX]
+    comment.edited_at = datetime.now(UTC)
+    db.session.commit()
+
+
+def delete_comment(comment: Comment) -> None:
+    """Delete your own reaction (and the replies to it)."""
+    db.session.delete(comment)
+    db.session.commit()
+
+
+def thread(goal: Goal) -> list[tuple[Comment, list[Comment]]]:
+    """Return a goal's reactions, oldest first, each with its replies."""
+    comments = db.session.scalars(
+        sa.select(Comment)
+        .where(Comment.goal_id == goal.id)
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    return [(c, replies.get(c.id, [])) for c in comments if not c.parent_id]
+
+
+def _mark_read(user: User, goal: Goal) -> None:
+    mark = db.session.get(ReadMark, (goal.id, user.id))
+    if mark is None:
+        db.session.add(ReadMark(goal_id=goal.id, user_id=user.id, read_at=datetime.now(UTC)))
+    else:
+        mark.read_at = datetime.now(UTC)
+
+
+def mark_read(user: User, goal: Goal) -> None:
+    """Remember that `user` has seen every reaction on `goal` up to now."""
+    _mark_read(user, goal)
+    db.session.commit()
+
+
+def unread_counts(user: User, goal_ids: list[int]) -> dict[int, int]:
+    """Count, per goal, the reactions by others that `user` has not seen yet (one query)."""
+    if not goal_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Comment.goal_id, sa.func.count(Comment.id))
+        .outerjoin(
+            ReadMark,
+            sa.and_(ReadMark.goal_id == Comment.goal_id, ReadMark.user_id == user.id),
+        )
+        .where(
+            Comment.goal_id.in_(goal_ids),
+            sa.or_(Comment.author_id.is_(None), Comment.author_id != user.id),
+            sa.or_(ReadMark.read_at.is_(None), Comment.created_at > ReadMark.read_at),
+        )
+        .group_by(Comment.goal_id)
+    ).all()
+    return {goal_id: count for goal_id, count in rows}
+
+
+# Suggestions
+
+
+def suggest(plan: Plan, author: User, text: str, why: str = "", goal: Goal | None = None):
+    """Propose a goal (no `goal`) or a step for `goal`; the young person decides."""
+    suggestion = Suggestion(
+        plan_id=plan.id,
+        goal_id=goal.id if goal else None,
+        author_id=author.id,
+        text=text.strip()[:200],
+        why=why.strip()[:1000],
+    )
+    db.session.add(suggestion)
+    _log(plan.id, author, "suggest", f"goal:{goal.id}" if goal else "goals")
+    db.session.commit()
+    return suggestion
+
+
+def pending(plan: Plan, goal: Goal | None = None) -> list[Suggestion]:
+    """Return the suggestions waiting for the young person (goal ones, or a goal's steps)."""
+    query = sa.select(Suggestion).where(
+        Suggestion.plan_id == plan.id, Suggestion.status == SuggestionStatus.PENDING
+    )
+    query = query.where(Suggestion.goal_id == goal.id if goal else Suggestion.goal_id.is_(None))
+    return list(db.session.scalars(query.order_by(Suggestion.created_at)))
+
+
+def accept(suggestion: Suggestion, text: str | None = None) -> Goal:
+    """Make a suggestion the young person's own (edited first if they like)."""
+    plan = db.session.get(Plan, suggestion.plan_id)
+    words = (text or suggestion.text).strip()[:200] or suggestion.text
+    suggestion.status = SuggestionStatus.ACCEPTED
+    suggestion.decided_at = datetime.now(UTC)
+    if suggestion.goal_id:
+        goal = db.session.get(Goal, suggestion.goal_id)
+        goal_services.add_step(goal, words)
+        return goal
+    return goal_services.create_goal(plan, title=words, why=suggestion.why)
+
+
+def decline(suggestion: Suggestion) -> None:
+    """Say no to a suggestion (the worker sees it was declined)."""
+    suggestion.status = SuggestionStatus.DECLINED
+    suggestion.decided_at = datetime.now(UTC)
+    db.session.commit()
+
+
+# A worker's view
+
+
+def set_worker_rating(goal: Goal, user: User, rating: str) -> None:
+    """Save a worker's own view of how a goal is going (beside, never instead of, the youth's)."""
+    if rating not in Rating.__members__.values():
+        return
+    row = db.session.get(WorkerRating, (goal.id, user.id))
+    if row is None:
+        db.session.add(WorkerRating(goal_id=goal.id, user_id=user.id, rating=rating))
+    else:
+        row.rating = rating
+    _log(goal.plan_id, user, "rate", f"goal:{goal.id}")
+    db.session.commit()
+
+
+def worker_ratings(goal: Goal) -> list[WorkerRating]:
+    return list(db.session.scalars(sa.select(WorkerRating).where(WorkerRating.goal_id == goal.id)))

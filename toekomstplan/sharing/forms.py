@@ -1,0 +1,60 @@
+"""Forms for inviting people and choosing what they see."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..auth.forms import check_new_password
+
+ROLES = [
+    SelectChoice("worker", _l("Support worker: reads, comments and suggests")),
+    SelectChoice("viewer", _l("Look along: only reads (a parent, a mentor)")),
+]
+
+
+def _required():
+    return InputRequired(message=_l("Please fill this in."))
+
+
+class InviteForm(FlaskForm):
+    label = StringField(
+        _l("Who is it?"),
+        validators=[_required(), Length(max=80, message=_l("Use at most %(max)d characters."))],
+    )
+    role = RadioField(_l("What may they do?"), choices=ROLES, default="worker")
+    email = StringField(
+        _l("Their e-mail address (you may leave this empty)"),
+        validators=[Optional(), Email(message=_l("This e-mail address is not complete."))],
+    )
+
+
+class ShareForm(FlaskForm):
+    role = RadioField(_l("What may they do?"), choices=ROLES)
+    sees_intro = BooleanField(_l("Introduction"))
+    sees_about = BooleanField(_l("About me"))
+    sees_media = BooleanField(_l("Photos and videos"))
+    goals = SelectMultipleField(
+        _l("Goals they see"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=False,  # the service keeps only goals of this plan
+    )
+
+
+class SupporterRegisterForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[_required(), Length(max=80)])
+    email = StringField(
+        _l("E-mail address"),
+        validators=[_required(), Email(message=_l("This e-mail address is not complete."))],
+    )
+    password = PasswordField(_l("Password"), validators=[_required(), check_new_password])

@@ -1,0 +1,248 @@
+"""Sharing a plan: invitations, shares and what each person sees, the access log."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from .. import audit, mail, pagecache
+from ..extensions import db
+from ..models import (
+    AccessEvent,
+    Comment,
+    Goal,
+    HiddenGoal,
+    Invite,
+    Media,
+    Plan,
+    ProgressEvent,
+    Share,
+    ShareRole,
+    User,
+    UserKind,
+)
+from ..passwords import hash_password
+
+INVITE_DAYS = 7
+INVITES_OPEN_MAX = 20
+
+
+class InviteProblem(Exception):
+    """An invitation link that cannot be used: `reason` is "unknown", "used" or "expired"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_invite(plan: Plan, *, role: str, label: str, email: str | None) -> str:
+    """Make a one-time link valid for seven days; return it (only its hash is stored)."""
+    role = role if role in (ShareRole.WORKER, ShareRole.VIEWER) else ShareRole.VIEWER
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        Invite(
+            plan_id=plan.id,
+            token_hash=_digest(token),
+            role=role,
+            label=label.strip()[:80],
+            email=(email or "").strip().lower() or None,
+            expires_at=datetime.now(UTC) + timedelta(days=INVITE_DAYS),
+        )
+    )
+    db.session.commit()
+    link = current_app.config["BASE_URL"] + url_for("sharing.invite", token=token)
+    if email:
+        mail.send(
+            email.strip(),
+            _("%(name)s invites you to look at their future plan", name=plan.owner.name),
+            "invite",
+            name=plan.owner.name,
+            url=link,
+            days=INVITE_DAYS,
+        )
+    return link
+
+
+def open_invites(plan: Plan) -> list[Invite]:
+    """Return the invitations nobody used yet and that have not expired."""
+    now = datetime.now(UTC)
+    return [
+        i
+        for i in db.session.scalars(
+            sa.select(Invite).where(Invite.plan_id == plan.id, Invite.used_at.is_(None))
+        )
+        if i.expires_at > now
+    ]
+
+
+def find_invite(token: str) -> Invite:
+    """Return the invitation of a link, or raise InviteProblem saying what is wrong."""
+    digest = _digest(token)
+    invite = db.session.scalar(sa.select(Invite).where(Invite.token_hash == digest))
+    # The lookup is by hash; compare again in constant time all the same.
+    if invite is None or not hmac.compare_digest(invite.token_hash, digest):
+        raise InviteProblem("unknown")
+    if invite.used_at is not None:
+        raise InviteProblem("used")
+    if invite.expires_at < datetime.now(UTC):
+        raise InviteProblem("expired")
+    return invite
+
+
+def accept_invite(invite: Invite, user: User) -> Share:
+    """Turn an invitation into a share for `user`; the link is used up."""
+    invite.used_at = datetime.now(UTC)
+    share = db.session.scalar(
+        sa.select(Share).where(Share.plan_id == invite.plan_id, Share.user_id == user.id)
+    )
+    if share is None:
+        share = Share(plan_id=invite.plan_id, user_id=user.id, role=invite.role, label=invite.label)
+        db.session.add(share)
+    else:
+        share.role = invite.role
+    audit.record(invite.plan_id, user.id, "joined", f"role:{invite.role}")
+    pagecache.plan_changed(invite.plan_id)
+    db.session.commit()
+    return share
+
+
+def register_supporter(name: str, email: str, password: str, locale: str | None) -> User:
+    """Create an account for someone invited (a worker, a parent, a mentor)."""
+    user = User(
+        kind=UserKind.SUPPORTER,
+        name=name.strip(),
+        email=email.strip().lower(),
+        password_hash=hash_password(password),
+        locale=locale,
+        notify_by_mail=True,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def revoke_invite(invite: Invite) -> None:
+    """Make an unused link worthless (sent to the wrong person, say)."""
+    db.session.delete(invite)
+    db.session.commit()
+
+
+def update_share(
+    share: Share,
+    *,
+    role: str,
+    sees_intro: bool,
+    sees_about: bool,
+    sees_media: bool,
+    hidden_goal_ids: set[int],
+) -> None:
+    """Change someone's role and what they see; takes effect on their next request."""
+    if role in (ShareRole.WORKER, ShareRole.VIEWER):
+        share.role = role
+    share.sees_intro, share.sees_about, share.sees_media = sees_intro, sees_about, sees_media
+    own_goals = set(db.session.scalars(sa.select(Goal.id).where(Goal.plan_id == share.plan_id)))
+    share.hidden_goals = [
+        HiddenGoal(goal_id=goal_id) for goal_id in sorted(hidden_goal_ids & own_goals)
+    ]
+    pagecache.plan_changed(share.plan_id)
+    db.session.commit()
+
+
+def revoke_share(share: Share) -> None:
+    """End someone's access at once: their next request is refused."""
+    audit.record(share.plan_id, share.user_id, "revoked")
+    db.session.delete(share)
+    pagecache.plan_changed(share.plan_id)
+    db.session.commit()
+
+
+def access_log(plan: Plan, limit: int = 300) -> list[AccessEvent]:
+    """Return the newest events of a plan's access log."""
+    return list(
+        db.session.scalars(
+            sa.select(AccessEvent)
+            .where(AccessEvent.plan_id == plan.id)
+            .order_by(AccessEvent.at.desc(), AccessEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+@dataclass
+class SharedPlan:
+    share: Share
+    plan: Plan
+    progress: int  # progress events since the last visit
+    achieved: int
+    evidence: int
+    comments: int  # comments and replies by others since the last visit
+    last_change: datetime | None
+
+    @property
+    def changes(self) -> int:
+        return self.progress + self.achieved + self.evidence + self.comments
+
+
+def overview_for(user: User) -> list[SharedPlan]:
+    """Return every plan shared with `user`, with what changed since their last visit."""
+    result = []
+    for share in db.session.scalars(sa.select(Share).where(Share.user_id == user.id)):
+        since = share.last_visit_at or share.created_at
+        hidden = share.hidden_goal_ids or {0}
+        events = db.session.execute(
+            sa.select(ProgressEvent.kind, ProgressEvent.value, ProgressEvent.at)
+            .join(Goal, Goal.id == ProgressEvent.goal_id)
+            .where(Goal.plan_id == share.plan_id, ProgressEvent.at > since, Goal.id.not_in(hidden))
+        ).all()
+        comments = db.session.execute(
+            sa.select(Comment.created_at)
+            .join(Goal, Goal.id == Comment.goal_id)
+            .where(
+                Goal.plan_id == share.plan_id,
+                Comment.created_at > since,
+                Comment.author_id != user.id,
+                Goal.id.not_in(hidden),
+            )
+        ).all()
+        moments = [e.at for e in events] + [c.created_at for c in comments]
+        result.append(
+            SharedPlan(
+                share=share,
+                plan=share.plan,
+                progress=sum(1 for e in events if e.kind in ("step_done", "estimate", "rating")),
+                achieved=sum(1 for e in events if e.kind == "status" and e.value == "achieved"),
+                evidence=sum(1 for e in events if e.kind == "evidence"),
+                comments=len(comments),
+                last_change=max(moments) if moments else None,
+            )
+        )
+    epoch = datetime.min.replace(tzinfo=UTC)
+    result.sort(key=lambda item: item.last_change or epoch, reverse=True)
+    return result
+
+
+def mark_visit(share: Share) -> None:
+    """Remember when a supporter last looked, for "what changed since my last visit"."""
+    share.last_visit_at = datetime.now(UTC)
+    db.session.commit()
+
+
+def shares_of(plan: Plan) -> list[Share]:
+    return list(
+        db.session.scalars(sa.select(Share).where(Share.plan_id == plan.id).order_by(Share.id))
+    )
+
+
+def media_count(plan: Plan) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Media.id)).where(Media.plan_id == plan.id))

@@ -1,0 +1,168 @@
+"""Sharing: who has access, invitations, what each person sees, the access log."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import access
+from ..access import Action, Section
+from ..auth import services as auth_services
+from ..auth import sessions
+from ..extensions import db
+from ..models import Invite, Share
+from . import services
+from .forms import InviteForm, ShareForm, SupporterRegisterForm
+
+bp = Blueprint("sharing", __name__)
+
+
+def _owned_share(share_id: int) -> Share:
+    share = db.session.get(Share, share_id)
+    if share is None:
+        access.get_plan(0)  # the same 404 as any plan that is not yours
+    access.get_plan(share.plan_id, Section.COVER, Action.EDIT)
+    return share
+
+
+@bp.route("/plans/<int:plan_id>/sharing", methods=["GET", "POST"])
+@login_required
+def manage(plan_id: int):
+    plan = access.get_plan(plan_id, Section.COVER, Action.EDIT)
+    form = InviteForm()
+    link = None
+    if form.validate_on_submit():
+        if len(services.open_invites(plan)) >= services.INVITES_OPEN_MAX:
+            flash(_("You have many open invitations. Take one back first."), "error")
+        else:
+            link = services.create_invite(
+                plan, role=form.role.data, label=form.label.data, email=form.email.data
+            )
+            form = InviteForm(formdata=None)
+    return render_template(
+        "sharing/manage.html",
+        plan=plan,
+        form=form,
+        link=link,
+        shares=services.shares_of(plan),
+        invites=services.open_invites(plan),
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/invites/<int:invite_id>/revoke")
+@login_required
+def revoke_invite(invite_id: int):
+    invite = db.session.get(Invite, invite_id)
+    plan = access.get_plan(invite.plan_id if invite else 0, Section.COVER, Action.EDIT)
+    services.revoke_invite(invite)
+    flash(_("The invitation is taken back. The link does not work anymore."), "success")
+    return redirect(url_for("sharing.manage", plan_id=plan.id))
+
+
+@bp.route("/shares/<int:share_id>", methods=["GET", "POST"])
+@login_required
+def share(share_id: int):
+    share = _owned_share(share_id)
+    goals = share.plan.goals
+    form = ShareForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "role": share.role,
+            "sees_intro": share.sees_intro,
+            "sees_about": share.sees_about,
+            "sees_media": share.sees_media,
+            "goals": [g.id for g in goals if g.id not in share.hidden_goal_ids],
+        }
+    )
+    form.goals.choices = [(g.id, g.title) for g in goals]
+    if form.validate_on_submit():
+        shown = set(form.goals.data or [])
+        services.update_share(
+            share,
+            role=form.role.data,
+            sees_intro=form.sees_intro.data,
+            sees_about=form.sees_about.data,
+            sees_media=form.sees_media.data,
+            hidden_goal_ids={g.id for g in goals} - shown,
+        )
+        flash(_("Saved. This counts from their next click."), "success")
+        return redirect(url_for("sharing.manage", plan_id=share.plan_id))
+    return render_template("sharing/share.html", share=share, plan=share.plan, form=form)
+
+
+@bp.post("/shares/<int:share_id>/revoke")
+@login_required
+def revoke(share_id: int):
+    share = _owned_share(share_id)
+    plan_id, name = share.plan_id, share.user.name
+    services.revoke_share(share)
+    flash(_("%(name)s cannot see your plan anymore.", name=name), "success")
+    return redirect(url_for("sharing.manage", plan_id=plan_id))
+
+
+@bp.get("/plans/<int:plan_id>/log")
+@login_required
+def log(plan_id: int):
+    plan = access.get_plan(plan_id, Section.COVER, Action.EDIT)
+    return render_template("sharing/log.html", plan=plan, events=services.access_log(plan))
+
+
+def _invite_or_problem(token: str):
+    try:
+        return services.find_invite(token), None
+    except services.InviteProblem as problem:
+        return None, render_template("sharing/invite_problem.html", reason=problem.reason), 404
+
+
+@bp.get("/invite/<token>")
+def invite(token: str):
+    invite, *problem = _invite_or_problem(token)
+    if invite is None:
+        return tuple(problem)
+    return render_template("sharing/invite.html", invite=invite, token=token)
+
+
+@bp.post("/invite/<token>/accept")
+@login_required
+def accept(token: str):
+    invite, *problem = _invite_or_problem(token)
+    if invite is None:
+        return tuple(problem)
+    if invite.plan.owner_id == current_user.id or current_user.is_youth:
+        flash(
+            _("This invitation is for someone else. Log out first, then open the link again."),
+            "error",
+        )
+        return redirect(url_for("sharing.invite", token=token))
+    share = services.accept_invite(invite, current_user)
+    flash(
+        _("Welcome! You can now see the plan of %(name)s.", name=share.plan.owner.name), "success"
+    )
+    return redirect(url_for("plan.home", plan_id=share.plan_id))
+
+
+@bp.route("/invite/<token>/register", methods=["GET", "POST"])
+def register(token: str):
+    invite, *problem = _invite_or_problem(token)
+    if invite is None:
+        return tuple(problem)
+    form = SupporterRegisterForm(data={"email": invite.email} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        if auth_services.find_by_login(form.email.data) is not None:
+            form.email.errors.append(
+                _("This address has an account. Log in to accept the invitation.")
+            )
+        else:
+            user = services.register_supporter(
+                form.name.data, form.email.data, form.password.data, str(get_locale())
+            )
+            auth_services.send_confirmation(user)
+            sessions.start(user)
+            share = services.accept_invite(services.find_invite(token), user)
+            flash(
+                _("Welcome! You can now see the plan of %(name)s.", name=share.plan.owner.name),
+                "success",
+            )
+            return redirect(url_for("plan.home", plan_id=share.plan_id))
+    return render_template("sharing/register.html", form=form, invite=invite, token=token)
