@@ -129,7 +129,13 @@ def play_the_video(page: Page, check_phone_layout) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Video")
     video = page.locator(".media-detail video")
     expect(video).to_be_visible()
-    page.wait_for_function("document.querySelector('.media-detail video').readyState >= 1")
+    # Not page.wait_for_function: its string predicate needs eval, which our CSP forbids.
+    video.evaluate(
+        """v => v.readyState >= 1 || new Promise((resolve, reject) => {
+          v.addEventListener('loadedmetadata', resolve, {once: true});
+          v.addEventListener('error', () => reject(new Error('video error')), {once: true});
+        })"""
+    )
     assert video.evaluate("v => v.readyState >= 1")
     assert video.evaluate("v => v.duration") > 0
     assert video.evaluate("v => v.videoWidth") > 0
