@@ -3,12 +3,19 @@
 Run with `make bench` (or `.venv/bin/python bench/run.py --help`). The bench
 
 1. makes a temporary directory with its own SQLite database (migrated with `flask db upgrade`)
-   and fills it, through the app's own services, with one young person and a filled plan;
+   and fills it, through the app's own services, with one young person and a filled plan:
+   cover, introduction, "about me", and 10 goals of 3-6 steps with a history of ticked
+   steps and ratings, and photos (drawn with Pillow, stored with `store_upload`, so every
+   variant exists) shown as evidence on goals and steps;
 2. starts the real app (`wsgi:app`) and `bench/hello.py` under gunicorn with the production
    `gunicorn.conf.py`, each on a free port on 127.0.0.1;
 3. logs in over HTTP like a browser and checks that the plan home shows the plan;
 4. runs wrk against hello and the plan home in turns, and reports the medians and their ratio;
 5. adds up the bytes of the plan home and every CSS, JS, font and icon it references;
+   then ticks steps like the goal page's script does (POST /steps/<id>/toggle, Accept:
+   application/json), 40 times alone and 200 times from a client thread while wrk loads
+   the plan home with 8 connections, and reports the round-trip times on 127.0.0.1 (the app
+   sends no server timing; loopback adds well under a millisecond);
 6. times the photo pipeline on a 12-megapixel phone photo (bench/photos.py), before the
    servers start;
 7. stores a real 45-50 MB H.264 video with the app's services (its job run at once, in this
@@ -39,7 +46,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -77,6 +86,109 @@ ABOUT = [
     ("hobby", "Wandelen met de hond van mijn tante"),
     ("hobby", "Series kijken met mijn zus"),
 ]
+
+# Ten goals of 3-6 steps. "done" steps are ticked while seeding, "undo" of them unticked
+# and ticked again, "ratings" set one after the other; "evidence" puts photos (indices into
+# PHOTOS) on the goal (None) or on a step (its index). The last two goals are achieved and
+# paused; the step the bench ticks during the load is the first one left open in the goals
+# marked "toggle".
+GOALS = [
+    {
+        "title": "Ik wil een bijbaan vinden",
+        "why": "Dan heb ik mijn eigen geld en leer ik nieuwe mensen kennen.",
+        "helpers": "Mo, mijn begeleider",
+        "steps": ["Mijn cv maken", "Vacatures zoeken", "Een brief sturen naar de bakker",
+                  "Een gesprek oefenen met Mo", "Op gesprek gaan"],
+        "done": 2, "undo": 1, "ratings": ["not_yet", "bit", "good"],
+        "evidence": [(0, None), (1, 0)], "toggle": True,
+    },
+    {
+        "title": "Ik wil mijn diploma helpende zorg en welzijn halen",
+        "why": "Dan kan ik later met kinderen werken.",
+        "helpers": "Mijn mentor, juf Sanne",
+        "steps": ["Elke week mijn planning maken", "Mijn stage-uren bijhouden",
+                  "Het verslag van mijn stage schrijven", "Het examen oefenen"],
+        "done": 2, "ratings": ["bit", "good"],
+        "evidence": [(2, 1)], "toggle": True,
+    },
+    {
+        "title": "Ik wil leren koken voor mezelf",
+        "why": "Later woon ik op mezelf en wil ik niet elke dag patat.",
+        "helpers": "Tante Ria",
+        "steps": ["Drie makkelijke recepten kiezen", "Samen boodschappen doen",
+                  "Eén keer per week zelf koken", "Een keer koken voor de groep"],
+        "done": 3, "undo": 1, "ratings": ["not_yet", "bit"],
+        "evidence": [(3, None), (3, 2)], "toggle": True,
+    },
+    {
+        "title": "Ik wil sparen voor een eigen kamer",
+        "why": "Ik wil een plek voor mezelf, met mijn eigen spullen.",
+        "helpers": "Mo, mijn begeleider",
+        "steps": ["Een spaarrekening openen", "Elke maand 50 euro opzij zetten",
+                  "Uitzoeken wat een kamer kost"],
+        "done": 1, "ratings": ["bit"], "toggle": True,
+    },
+    {
+        "title": "Ik wil beter slapen",
+        "why": "Dan ben ik op school minder moe.",
+        "helpers": "De huisarts",
+        "steps": ["Om elf uur mijn telefoon wegleggen", "Een slaapdagboek bijhouden",
+                  "Met de huisarts praten"],
+        "done": 1, "undo": 1, "ratings": ["not_yet", "bit", "not_yet"],
+    },
+    {
+        "title": "Ik wil mijn rijbewijs voor de scooter halen",
+        "why": "Dan kan ik zelf naar mijn stage en naar mijn tante.",
+        "helpers": "Mijn oom",
+        "steps": ["Het theorieboek lenen", "Elke dag tien vragen oefenen",
+                  "Een proefexamen doen", "Het theorie-examen aanvragen",
+                  "Rijlessen plannen", "Het praktijkexamen doen"],
+        "done": 2, "ratings": ["bit", "good"],
+        "evidence": [(4, 1)],
+    },
+    {
+        "title": "Ik wil elke week sporten",
+        "why": "Als ik beweeg, voel ik me beter.",
+        "helpers": "Mijn vriendin Lotte",
+        "steps": ["Een sport kiezen", "Een proefles doen", "Lid worden van de club"],
+        "done": 1, "ratings": ["good", "bit"],
+    },
+    {
+        "title": "Ik wil mijn tekeningen laten zien",
+        "why": "Ik ben trots op wat ik maak.",
+        "helpers": "De juf van tekenen",
+        "steps": ["Mijn beste tekeningen kiezen", "Een map maken", "Ze ophangen in de gang",
+                  "Een tekening geven aan oma"],
+        "done": 2, "ratings": ["good"],
+        "evidence": [(5, None), (0, 0)],
+    },
+    {
+        "title": "Ik wil elke week gitaar spelen",
+        "why": "Muziek maken maakt me rustig.",
+        "helpers": "",
+        "steps": ["Een gitaar lenen", "Drie akkoorden leren", "Een heel liedje spelen"],
+        "done": 3, "ratings": ["bit", "good"], "status": "achieved",
+        "evidence": [(5, 2)],
+    },
+    {
+        "title": "Ik wil vrijwilligerswerk doen bij de kinderboerderij",
+        "why": "Ik ben graag buiten en bij dieren.",
+        "helpers": "Mo, mijn begeleider",
+        "steps": ["Bellen met de kinderboerderij", "Een middag meelopen",
+                  "Afspreken welke dag ik kom"],
+        "done": 1, "ratings": ["not_yet"], "status": "paused",
+    },
+]  # fmt: skip
+# Photos the young person took, drawn on the spot: (file name, caption, colours).
+PHOTOS = [
+    ("cv.jpg", "Mijn cv, af!", ((46, 106, 79), (244, 162, 89))),
+    ("vacature.jpg", "De vacature bij de bakker", ((29, 78, 137), (255, 226, 120))),
+    ("stage.jpg", "Op mijn stage", ((168, 218, 220), (200, 110, 40))),
+    ("lasagne.jpg", "Mijn eerste lasagne", ((200, 80, 40), (255, 240, 200))),
+    ("theorie.jpg", "Proefexamen: 32 van de 35 goed", ((90, 50, 120), (240, 240, 240))),
+    ("tekening.jpg", "Mijn tekening van Lotte", ((255, 248, 231), (120, 70, 20))),
+]
+PHOTO_SIZE = (1600, 1200)  # a photo a phone resized before upload, or a scanned drawing
 
 # wrk counts 3xx as success, so a lost session (a redirect to the login page) would look
 # like a very fast plan home. This script counts every status other than 200.
@@ -116,6 +228,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="runs per server, alternating (3)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
+    parser.add_argument("--toggles", type=int, default=200, help="step toggles under load (200)")
+    parser.add_argument(
+        "--toggles-idle", type=int, default=40, help="step toggles before the load (40)"
+    )
+    parser.add_argument(
+        "--toggle-connections", type=int, default=8, help="wrk connections while toggling (8)"
+    )
+    parser.add_argument(
+        "--toggle-pause", type=float, default=0.02, help="seconds between toggles (0.02)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     return parser.parse_args()
 
@@ -162,9 +284,9 @@ def migrate(env: dict[str, str], tmp: Path) -> None:
         raise BenchError(f"flask db upgrade failed:\n{result.stderr[-3000:]}")
 
 
-def seed(env: dict[str, str]):
+def seed(env: dict[str, str], tmp: Path):
     """Create the young person and a filled plan with the app's services; return (plan id,
-    password, app)."""
+    password, app, the (goal id, step id) pairs the toggle measurement ticks)."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     from toekomstplan import create_app
@@ -190,10 +312,98 @@ def seed(env: dict[str, str]):
         plan_services.update_intro(plan, INTRO)
         for kind, text in ABOUT:
             plan_services.add_about_item(plan, kind, text)
+        toggle_steps = seed_goals(plan, tmp)
         plan_id = plan.id
         db.session.remove()
         db.engine.dispose()
-    return plan_id, password, app
+    return plan_id, password, app, toggle_steps
+
+
+def draw_photo(path: Path, number: int, colours: tuple) -> None:
+    """Write a photo-like JPEG: a gradient, a few shapes and sensor noise, so it is as big
+    and as slow to process as a real photo of its size."""
+    from PIL import Image, ImageChops, ImageDraw
+
+    width, height = PHOTO_SIZE
+    top, bottom = colours
+    image = Image.composite(
+        Image.new("RGB", PHOTO_SIZE, bottom),
+        Image.new("RGB", PHOTO_SIZE, top),
+        Image.linear_gradient("L").resize(PHOTO_SIZE),
+    )
+    draw = ImageDraw.Draw(image)
+    for i in range(8):
+        x = (number * 379 + i * 211) % width
+        y = (number * 173 + i * 307) % height
+        r = 80 + (number * 53 + i * 97) % 220
+        colour = ((number * 71 + i * 40) % 256, (i * 90 + 30) % 256, (number * 30 + i * 15) % 256)
+        shape = draw.ellipse if (number + i) % 2 else draw.rectangle
+        shape((x - r, y - r, x + r, y + r), fill=colour)
+    noise = Image.merge("RGB", [Image.effect_noise(PHOTO_SIZE, 20 + band) for band in range(3)])
+    ImageChops.add(image, noise, 1.0, -128).save(path, "JPEG", quality=90)
+
+
+def seed_goals(plan, tmp: Path) -> list[tuple[int, int]]:
+    """Store the photos, add GOALS with their history and evidence, and date that history
+    over the last eight weeks; return the (goal id, step id) pairs to tick under load."""
+    import sqlalchemy as sa
+
+    from toekomstplan.extensions import db
+    from toekomstplan.goals import services as goal_services
+    from toekomstplan.media import services as media_services
+    from toekomstplan.models import ProgressEvent
+
+    photos = []
+    for number, (name, caption, colours) in enumerate(PHOTOS):
+        path = tmp / name
+        draw_photo(path, number, colours)
+        media = media_services.store_upload(plan, path, label=name, caption=caption)
+        path.unlink()
+        if media.file("thumb") is None:
+            raise BenchError(f"the stored photo {name} has no thumbnail")
+        photos.append(media)
+
+    toggle_steps, goal_ids = [], []
+    for spec in GOALS:
+        goal = goal_services.create_goal(
+            plan, title=spec["title"], why=spec["why"], helpers=spec["helpers"], steps=spec["steps"]
+        )
+        goal_ids.append(goal.id)
+        steps = list(goal.steps)
+        ratings = list(spec.get("ratings", []))
+        for index, step in enumerate(steps[: spec["done"]]):
+            goal_services.toggle_step(step, True)
+            if index < len(ratings):  # a rating now and then between the ticks
+                goal_services.set_rating(goal, ratings[index])
+        for rating in ratings[spec["done"] :]:
+            goal_services.set_rating(goal, rating)
+        for step in steps[: spec.get("undo", 0)]:  # ticked too soon, and later again
+            goal_services.toggle_step(step, False)
+            goal_services.toggle_step(step, True)
+        for photo, step_index in spec.get("evidence", []):
+            step = None if step_index is None else steps[step_index]
+            if not goal_services.add_evidence(goal, photos[photo], step):
+                raise BenchError(f"could not add photo {photo} as evidence to {goal.title!r}")
+        if spec.get("status"):
+            goal_services.set_status(goal, spec["status"])
+        if spec.get("toggle"):
+            toggle_steps.append((goal.id, steps[spec["done"]].id))
+
+    # Date each goal's history as if it happened over the last eight weeks, goal after goal.
+    now = datetime.now(UTC)
+    for number, goal_id in enumerate(goal_ids):
+        events = db.session.scalars(
+            sa.select(ProgressEvent)
+            .where(ProgressEvent.goal_id == goal_id)
+            .order_by(ProgressEvent.id)
+        ).all()
+        begin = now - timedelta(days=56 - 2 * number)
+        for index, event in enumerate(events):
+            event.at = begin + (now - begin) * index / len(events)
+            if event.kind == "status" and event.value == "achieved":
+                event.goal.achieved_at = event.at
+    db.session.commit()
+    return toggle_steps
 
 
 def store_ready_video(app, plan_id: int, source: Path) -> tuple[str, int]:
@@ -386,7 +596,13 @@ def log_in(port: int, login: str, password: str) -> str:
 def gallery_form(port: int, plan_id: int, cookie: str) -> tuple[str, str]:
     """Open the gallery like a browser; return its upload form's csrf_token and the Cookie
     header with whatever the page set."""
-    path = f"/plans/{plan_id}/media"
+    token, cookie, _ = page_form(port, f"/plans/{plan_id}/media", cookie)
+    return token, cookie
+
+
+def page_form(port: int, path: str, cookie: str) -> tuple[str, str, bytes]:
+    """Open a page with forms like a browser; return its csrf_token, the Cookie header with
+    whatever the page set, and the page."""
     status, headers, body = request(port, "GET", path, {"Cookie": cookie})
     if status != 200:
         raise BenchError(f"GET {path} answered {status} {headers.get('Location', '')}")
@@ -398,7 +614,7 @@ def gallery_form(port: int, plan_id: int, cookie: str) -> tuple[str, str]:
     token = parser.inputs.get("csrf_token")
     if not token:
         raise BenchError(f"GET {path} has no csrf_token field")
-    return token, cookies.header()
+    return token, cookies.header(), body
 
 
 def check_plan_home(port: int, path: str, cookie: str) -> None:
@@ -412,16 +628,13 @@ def check_plan_home(port: int, path: str, cookie: str) -> None:
 # --- wrk ----------------------------------------------------------------------------------
 
 
-def wrk(
-    server: Server, path: str, cookie: str, seconds: int, args: argparse.Namespace, script: Path
-) -> dict:
-    """Load `path` for `seconds`; return requests per second, latency and server CPU time
-    per request (the CPU figure holds steadier than req/s on a busy machine)."""
-    url = server.url(path)
-    command = [
+def wrk_command(
+    url: str, cookie: str, seconds: int, threads: int, connections: int, script: Path
+) -> list[str]:
+    return [
         "wrk",
-        f"-t{args.threads}",
-        f"-c{args.connections}",
+        f"-t{threads}",
+        f"-c{connections}",
         f"-d{seconds}s",
         "--latency",
         "-s",
@@ -430,15 +643,28 @@ def wrk(
         f"Cookie: {cookie}",
         url,
     ]
+
+
+def wrk(
+    server: Server, path: str, cookie: str, seconds: int, args: argparse.Namespace, script: Path
+) -> dict:
+    """Load `path` for `seconds`; return requests per second, latency and server CPU time
+    per request (the CPU figure holds steadier than req/s on a busy machine)."""
+    url = server.url(path)
+    command = wrk_command(url, cookie, seconds, args.threads, args.connections, script)
     cpu_before = server.cpu_seconds()
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30)
     except subprocess.TimeoutExpired:
         raise BenchError(f"wrk did not finish on {url}") from None
     cpu = server.cpu_seconds() - cpu_before
-    out = result.stdout
-    if result.returncode != 0 or "Requests/sec:" not in out:
-        raise BenchError(f"wrk failed on {url}:\n{out}\n{result.stderr}")
+    return wrk_result(url, result.returncode, result.stdout, result.stderr, cpu)
+
+
+def wrk_result(url: str, returncode: int, out: str, err: str, cpu: float) -> dict:
+    """Read wrk's report; refuse a run that failed or saw a status other than 200."""
+    if returncode != 0 or "Requests/sec:" not in out:
+        raise BenchError(f"wrk failed on {url}:\n{out}\n{err}")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     not200 = re.search(r"not200=(\d+)", out)
     bad = int(not200.group(1)) if not200 else int(errors.group(1)) if errors else 0
@@ -678,6 +904,190 @@ def slow_video_figures(app: Server, plan_path: str, media_id: str, cookie: str) 
     figure("page_failures_during_slow_video", result["failed"])
 
 
+# --- ticking steps under load ---------------------------------------------------------------
+
+
+class StepToggler(threading.Thread):
+    """Tick steps as the goal page's script does, one request after another, timing each.
+
+    Request i goes to steps[i % len(steps)] with done=1 on that step's odd turns and done=0
+    on its even ones, so every request really changes the step (and records an event). Each
+    time is the round trip on 127.0.0.1 over one keep-alive connection (as a browser keeps
+    one), from sending the request to the last byte of the answer: the server's time,
+    including any wait for a free gunicorn thread, plus well under a millisecond of loopback.
+    """
+
+    def __init__(
+        self,
+        port: int,
+        step_ids: list[int],
+        cookie: str,
+        token: str,
+        count: int,
+        pause: float,
+        stop: threading.Event,
+    ):
+        super().__init__(daemon=True, name="step-toggler")
+        self.port, self.step_ids, self.token, self.count = port, step_ids, token, count
+        self.pause, self.stop = pause, stop
+        self.cookies = Cookies()
+        self.cookies.values.update(p.split("=", 1) for p in cookie.split("; ") if "=" in p)
+        self.times_ms: list[float] = []
+        self.failures: list[str] = []
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        conn = None
+        try:
+            for i in range(self.count):
+                if self.stop.is_set():
+                    break
+                step_id = self.step_ids[i % len(self.step_ids)]
+                done = (i // len(self.step_ids)) % 2 == 0
+                path = f"/steps/{step_id}/toggle"
+                body = urlencode({"csrf_token": self.token, "done": "1" if done else "0"})
+                headers = {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": "application/json",
+                    "Cookie": self.cookies.header(),
+                    "Origin": f"http://{HOST}:{self.port}",
+                }
+                if conn is None:
+                    conn = http.client.HTTPConnection(HOST, self.port, timeout=15)
+                started = time.perf_counter()
+                try:
+                    conn.request("POST", path, body=body.encode(), headers=headers)
+                    response = conn.getresponse()
+                    answer = response.read()
+                except (OSError, http.client.HTTPException) as error:
+                    self.failures.append(f"POST {path}: {error!r}")
+                    conn.close()
+                    conn = None
+                    continue
+                self.times_ms.append((time.perf_counter() - started) * 1000)
+                self.cookies.update(response.headers)
+                self._check(path, done, response, answer)
+                if response.will_close:
+                    conn.close()
+                    conn = None
+                self.stop.wait(self.pause)
+        except BaseException as error:  # reported by the bench, never lost in the thread
+            self.error = error
+        finally:
+            if conn is not None:
+                conn.close()
+
+    def _check(self, path: str, done: bool, response, answer: bytes) -> None:
+        kind = response.headers.get("Content-Type", "")
+        if response.status != 200 or not kind.startswith("application/json"):
+            self.failures.append(f"POST {path} answered {response.status} {kind}: {answer[:200]}")
+            return
+        try:
+            data = json.loads(answer)
+        except ValueError:
+            self.failures.append(f"POST {path} answered invalid JSON: {answer[:200]}")
+            return
+        if data.get("done") is not done or "progress_html" not in data:
+            self.failures.append(f"POST {path} (done={done:d}) answered {str(data)[:200]}")
+
+
+def checked_times(toggler: StepToggler) -> list[float]:
+    """Return the toggler's times, or refuse them unless every toggle answered as it should."""
+    if toggler.error is not None:
+        raise BenchError(f"the toggle client failed: {toggler.error!r}")
+    if toggler.failures or len(toggler.times_ms) != toggler.count:
+        shown = "\n".join(toggler.failures[:5])
+        raise BenchError(
+            f"{len(toggler.failures)} of {toggler.count} toggles failed "
+            f"({len(toggler.times_ms)} answered):\n{shown}"
+        )
+    return toggler.times_ms
+
+
+def percentiles(times: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(times, n=100, method="inclusive")
+    return cuts[49], cuts[94]
+
+
+def step_toggle_figures(
+    app: Server,
+    plan_path: str,
+    cookie: str,
+    toggle_steps: list[tuple[int, int]],
+    args: argparse.Namespace,
+    script: Path,
+) -> None:
+    """Tick steps alone, then from a client thread while wrk loads the plan home; report the
+    round-trip times of both (the first shows the work, the second adds the wait for the
+    GIL and a free thread beside the page load)."""
+    goal_id = toggle_steps[0][0]
+    token, cookie, page = page_form(app.port, f"/goals/{goal_id}", cookie)
+    if f'action="/steps/{toggle_steps[0][1]}/toggle"'.encode() not in page:
+        raise BenchError(f"/goals/{goal_id} has no toggle form for step {toggle_steps[0][1]}")
+    step_ids = [step_id for _, step_id in toggle_steps]
+    stop = threading.Event()
+
+    log(f"ticking {args.toggles_idle} times on steps {step_ids} with nothing else running")
+    idle = StepToggler(
+        app.port, step_ids, cookie, token, args.toggles_idle, args.toggle_pause, stop
+    )
+    idle.start()
+    idle.join(timeout=60)
+    if idle.is_alive():
+        stop.set()
+        idle.join(timeout=20)
+        raise BenchError(f"{args.toggles_idle} toggles did not finish in 60 s")
+    idle_p50, idle_p95 = percentiles(checked_times(idle))
+
+    url = app.url(plan_path)
+    # Longer than the toggles need; stopped (with SIGINT, so it still reports) once they end.
+    limit = 120
+    command = wrk_command(url, cookie, limit, args.threads, args.toggle_connections, script)
+    log(
+        f"ticking {args.toggles} times on steps {step_ids} while wrk loads the plan home "
+        f"with {args.toggle_connections} connections"
+    )
+    toggler = StepToggler(app.port, step_ids, cookie, token, args.toggles, args.toggle_pause, stop)
+    load = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1)  # let the load settle
+        if load.poll() is not None:
+            raise BenchError(f"wrk ended at once on {url}:\n{load.communicate()[1]}")
+        started = time.monotonic()
+        toggler.start()
+        toggler.join(timeout=limit - 10)
+        seconds = time.monotonic() - started
+        if toggler.is_alive():
+            raise BenchError(f"{args.toggles} toggles did not finish in {limit - 10} s")
+        if load.poll() is not None:
+            raise BenchError("wrk stopped before the toggles did: they were not all under load")
+        load.send_signal(signal.SIGINT)
+        out, err = load.communicate(timeout=15)
+    finally:
+        stop.set()
+        if toggler.is_alive():
+            toggler.join(timeout=20)
+        if load.poll() is None:
+            load.kill()
+            load.communicate()
+    times = checked_times(toggler)
+    loaded = wrk_result(url, load.returncode, out, err, 0)
+    p50, p95 = percentiles(times)
+    log(
+        f"{len(times)} toggles in {seconds:.1f} s, all 200 with JSON: p50 {p50:.1f} ms, "
+        f"p95 {p95:.1f} ms, max {max(times):.1f} ms; meanwhile the plan home served "
+        f"{loaded['rps']:.0f} req/s"
+    )
+    figure("step_toggle_load", f"wrk -t{args.threads}/-c{args.toggle_connections} on plan home")
+    figure("step_toggles", len(times))
+    figure("step_toggle_ms_p50", f"{p50:.1f}")
+    figure("step_toggle_ms_p95", f"{p95:.1f}")
+    figure("step_toggle_ms_max", f"{max(times):.1f}")
+    figure("plan_home_rps_during_toggles", f"{loaded['rps']:.0f}")
+    figure("step_toggle_idle_ms_p50", f"{idle_p50:.1f}")
+    figure("step_toggle_idle_ms_p95", f"{idle_p95:.1f}")
+
+
 # --- main ---------------------------------------------------------------------------------
 
 
@@ -687,7 +1097,8 @@ def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> None:
     log(f"temporary directory {tmp}")
     photo_figures()  # on a quiet machine, before anything else runs
     migrate(env, tmp)
-    plan_id, password, flask_app = seed(env)  # from here on this process has the bench's env
+    # From here on this process has the bench's env.
+    plan_id, password, flask_app, toggle_steps = seed(env, tmp)
     bench_video, big_upload = make_video_files(env, tmp)
     plan_path = f"/plans/{plan_id}"
     log(f"seeded plan {plan_id}; starting gunicorn twice with {GUNICORN_CONF.name}")
@@ -705,6 +1116,8 @@ def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> None:
 
     settings = runpy.run_path(str(GUNICORN_CONF))
     figure("cpu_cores", len(os.sched_getaffinity(0)))
+    # Other work on the machine (tests, browsers) moves req/s a lot; the CPU figures less.
+    figure("load_average_1m", f"{os.getloadavg()[0]:.1f}")
     figure("gunicorn_workers", settings["workers"])
     figure("gunicorn_threads", settings["threads"])
     figure("wrk", f"-t{args.threads}/-c{args.connections}/-d{args.duration}s/x{args.rounds}")
@@ -747,6 +1160,9 @@ def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> None:
     figure("plan_home_files", weight["files"])
     figure("plan_home_kb", f"{weight['kb']:.1f}")
     figure("plan_home_kb_gzip", f"{weight['kb_gzip']:.1f}")
+
+    step_toggle_figures(app, plan_path, cookie, toggle_steps, args, script)
+    check_plan_home(app.port, plan_path, cookie)
 
     media_id, video_bytes = store_ready_video(flask_app, plan_id, bench_video)
     log(f"stored and prepared a {video_bytes / 1024 / 1024:.1f} MB video ({media_id})")

@@ -140,7 +140,7 @@ def test_ticking_steps_moves_progress_and_history(app, client, post, youth, make
     assert response.status_code == 200
     data = response.get_json()
     assert data["done"] is True and data["progress"] == 33
-    assert "33%" in data["progress_html"] and "Write my CV" in data["timeline_html"]
+    assert "33%" in data["progress_html"] and "Write my CV" in data["event_html"]
     post(client, f"/steps/{second}/toggle", {"done": "1"})  # without script: a redirect
     post(client, f"/steps/{first}/toggle", {"done": "0"}, headers=JSON)
     assert events_of(app, goal_id) == [

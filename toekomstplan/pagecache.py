@@ -17,6 +17,8 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask import current_app, g, render_template, request, session
@@ -39,6 +41,7 @@ class _LRU:
         self.size, self.seconds = size, seconds
         self.items: OrderedDict[tuple, tuple[float, str]] = OrderedDict()
         self.lock = threading.Lock()
+        self.rendering: dict[tuple, threading.Lock] = {}
 
     def get(self, key: tuple) -> str | None:
         with self.lock:
@@ -57,6 +60,17 @@ class _LRU:
             self.items.move_to_end(key)
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
+
+    @contextmanager
+    def render_lock(self, key: tuple):
+        """Hold the lock for rendering `key` (one renderer per page per process)."""
+        with self.lock:
+            lock = self.rendering.setdefault(key, threading.Lock())
+        with lock:
+            yield
+        with self.lock:
+            if not lock.locked():
+                self.rendering.pop(key, None)
 
     def forget_plan(self, plan_id: int) -> None:
         with self.lock:
@@ -94,11 +108,16 @@ def csrf_token() -> str:
     return generate_csrf()
 
 
-def render_plan_page(template: str, plan: Plan, **context) -> str:
-    """Render a page that shows `plan`, from the cache when nothing it shows has changed."""
+def render_plan_page(template: str, plan: Plan, context: Callable[[], dict]) -> str:
+    """Render a page that shows `plan`, from the cache when nothing it shows has changed.
+
+    `context` makes the template's variables; it runs only when the page is rendered anew.
+    When a change empties the cache, one thread per process renders the page and the others
+    wait for it, instead of all of them rendering the same page at once.
+    """
     store = _store()
     if store is None or "_flashes" in session:
-        return render_template(template, plan=plan, **context)
+        return render_template(template, plan=plan, **context())
     key = (
         template,
         plan.id,
@@ -110,12 +129,15 @@ def render_plan_page(template: str, plan: Plan, **context) -> str:
     )
     html = store.get(key)
     if html is None:
-        g._punch_holes = True
-        try:
-            html = render_template(template, plan=plan, **context)
-        finally:
-            g._punch_holes = False
-        store.put(key, html)
+        with store.render_lock(key):
+            html = store.get(key)  # rendered by another thread while this one waited
+            if html is None:
+                g._punch_holes = True
+                try:
+                    html = render_template(template, plan=plan, **context())
+                finally:
+                    g._punch_holes = False
+                store.put(key, html)
     return html.replace(CSRF_HOLE, csrf_token()).replace(NONCE_HOLE, csp_nonce())
 
 

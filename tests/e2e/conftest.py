@@ -4,6 +4,7 @@ import functools
 import itertools
 import shutil
 import threading
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from werkzeug.serving import make_server
 from toekomstplan import create_app
 from toekomstplan.auth import services as auth_services
 from toekomstplan.extensions import db
+from toekomstplan.goals import services as goal_services
 from toekomstplan.jobs import huey
 from toekomstplan.media import services as media_services
 from toekomstplan.plan import services as plan_services
@@ -107,20 +109,35 @@ def locale() -> str:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: str, locale: str):
+def open_phone(browser: Browser, live_server: str, locale: str):
+    """Return a function that opens a phone (360x740, touch) in a fresh browser context.
+
+    Each phone has its own cookies, like a second device; all close after the test.
+    """
+    contexts = []
+
+    def open_phone() -> Page:
+        context = browser.new_context(
+            base_url=live_server,
+            viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale=locale,
+        )
+        contexts.append(context)
+        context.set_default_timeout(10_000)
+        return context.new_page()
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_phone) -> Page:
     """Open a fresh phone-sized browser context (360x740, touch) for one test."""
-    context = browser.new_context(
-        base_url=live_server,
-        viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale=locale,
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    return open_phone()
 
 
 @pytest.fixture(scope="session")
@@ -143,15 +160,93 @@ def media_samples(tmp_path_factory):
     return sample
 
 
+# Goals that make_youth(goals=...) can add, by name. "done" steps are ticked off; "evidence"
+# shows a new photo on the goal and on its first step.
+GOALS = {
+    "active": {
+        "title": "I want to learn to cook",
+        "why": "Later I live on my own and I do not want chips every day.",
+        "helpers": "Aunt Ria",
+        "due_in_days": 60,
+        "steps": [
+            "Choose three easy recipes",
+            "Go shopping together",
+            "Cook once a week",
+            "Cook for the group",
+        ],
+        "done": 2,
+        "rating": "good",
+        "evidence": True,
+    },
+    "achieved": {
+        "title": "I want to play the guitar every week",
+        "why": "Making music calms me down.",
+        "steps": ["Borrow a guitar", "Learn three chords", "Play a whole song"],
+        "done": 3,
+        "rating": "good",
+        "status": "achieved",
+    },
+    "paused": {
+        "title": "I want to get my driving licence",
+        "steps": ["Read the theory book", "Take a first lesson"],
+        "done": 1,
+        "rating": "bit",
+        "status": "paused",
+    },
+    "no-steps": {
+        "title": "I want to sleep better",
+        "why": "Then I am less tired at school.",
+        "helpers": "The family doctor",
+        "estimate": 25,
+        "rating": "not_yet",
+    },
+}
+
+
+def _add_goal(plan, spec: dict, photo: Path, tmp_path: Path) -> int:
+    """Add one goal from GOALS through the goal services, as the app would."""
+    due = spec.get("due_in_days")
+    goal = goal_services.create_goal(
+        plan,
+        title=spec["title"],
+        why=spec.get("why", ""),
+        helpers=spec.get("helpers", ""),
+        due=date.today() + timedelta(days=due) if due else None,
+        steps=spec.get("steps", []),
+    )
+    for step in goal.steps[: spec.get("done", 0)]:
+        goal_services.toggle_step(step, True)
+    if "estimate" in spec:
+        goal_services.set_estimate(goal, spec["estimate"])
+    if spec.get("rating"):
+        goal_services.set_rating(goal, spec["rating"])
+    if spec.get("evidence"):
+        upload = tmp_path / f"evidence-{goal.id}.jpeg"
+        shutil.copyfile(photo, upload)
+        media = media_services.store_upload(plan, upload, label="cooking.jpg")
+        goal_services.add_evidence(goal, media)
+        goal_services.add_evidence(goal, media, goal.steps[0])
+    if spec.get("status"):
+        goal_services.set_status(goal, spec["status"])
+    return goal.id
+
+
 @pytest.fixture
 def make_youth(live_app, media_samples, tmp_path):
     """Return a function that creates a young person with a username and a plan.
 
     `media` names samples ("jpeg", "png", "mp4") to store in the plan; their ids come back
-    in youth["media"] under the same names.
+    in youth["media"] under the same names. `goals` names goals from GOALS to add; their
+    ids come back in youth["goals"] under the same names.
     """
 
-    def make(name: str = "Sam", *, filled: bool = False, media: tuple[str, ...] = ()) -> dict:
+    def make(
+        name: str = "Sam",
+        *,
+        filled: bool = False,
+        media: tuple[str, ...] = (),
+        goals: tuple[str, ...] = (),
+    ) -> dict:
         username = f"youth{next(_usernames)}"
         with live_app.app_context():
             user = auth_services.register_youth(
@@ -183,6 +278,10 @@ def make_youth(live_app, media_samples, tmp_path):
                 shutil.copyfile(media_samples(kind), upload)
                 stored = media_services.store_upload(plan, upload, label=f"sample.{kind}")
                 youth["media"][kind] = stored.id
+            youth["goals"] = {
+                kind: _add_goal(plan, GOALS[kind], media_samples("jpeg"), tmp_path)
+                for kind in goals
+            }
         return youth
 
     return make

@@ -25,15 +25,18 @@ def visit(
     plan: str | None = None,
     logged_in: bool | None = None,
     media: tuple[str, ...] = (),
+    goals: tuple[str, ...] = (),
 ):
     """Register how to reach a page; `plan` ("empty" or "filled") makes a young person first.
 
-    `media` names samples ("jpeg", "png", "mp4") stored in that plan beforehand.
+    `media` names samples ("jpeg", "png", "mp4") stored in that plan beforehand; `goals`
+    names goals from conftest.GOALS added to it (their ids are in youth["goals"]).
     """
 
     def register(fn: Callable) -> Callable:
         fn.plan = plan
         fn.media = media
+        fn.goals = goals
         fn.logged_in = plan is not None if logged_in is None else logged_in
         VISITS[name] = fn
         return fn
@@ -215,6 +218,142 @@ def _cover_with_photos(page, youth, reset_link):
     expect(page.locator(".editor__preview [data-cover-photo] img")).to_be_visible()
 
 
+ALL_GOALS = ("active", "achieved", "paused", "no-steps")
+# Typed into a goal's "why" field, so the language help shows a jargon hint.
+JARGON = {"nl": "Ik wil mijn indicatie bespreken.", "en": "I want to talk about my care plan."}
+
+
+def _goal(youth: dict, kind: str = "active") -> str:
+    return f"/goals/{youth['goals'][kind]}"
+
+
+@visit("goals-overview-empty", plan="empty")
+def _goals_overview_empty(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/goals")
+    expect(page.locator(".goal-actions .button")).to_have_count(2)
+    expect(page.locator(".goal-card")).to_have_count(0)
+
+
+@visit("goals-overview-filled", plan="filled", goals=ALL_GOALS)
+def _goals_overview_filled(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/goals")
+    for title in ("active-title", "achieved-title", "paused-title"):
+        expect(page.locator(f"#{title}")).to_be_visible()
+    expect(page.locator(".goal-card")).to_have_count(4)
+
+
+@visit("plan-home-with-goals", plan="filled", goals=ALL_GOALS)
+def _plan_home_with_goals(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}")
+    expect(page.locator("#goals .progress")).not_to_have_count(0)
+
+
+@visit("inspiration", plan="empty")
+def _inspiration(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/inspiration")
+    expect(page.locator(".idea").first).to_be_visible()
+
+
+@visit("goal-new", plan="empty")
+def _goal_new(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/goals/new")
+    expect(page.locator("#title")).to_have_value("")
+
+
+@visit("goal-new-from-card", plan="empty")
+def _goal_new_from_card(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/goals/new?card=bijbaan-vinden")
+    expect(page.locator("#title")).not_to_have_value("")
+    expect(page.locator("#steps")).not_to_have_value("")
+
+
+@visit("goal-new-with-errors", plan="empty")
+def _goal_new_with_errors(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/goals/new")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".field__error")).to_have_count(1)
+
+
+@visit("goal-new-language-help", plan="empty")
+def _goal_new_language_help(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/goals/new")
+    lang = page.evaluate("document.documentElement.lang")
+    page.locator("#why").press_sequentially(JARGON[lang[:2]])
+    expect(page.locator(".plain-hints__item--jargon")).to_be_visible()
+
+
+@visit("goal-with-steps-evidence-history", plan="filled", goals=("active",), media=("png",))
+def _goal_full(page, youth, reset_link):
+    page.goto(_goal(youth))
+    expect(page.locator("#evidence .evidence img")).to_be_visible()
+    expect(page.locator(".step__media img")).to_be_visible()
+    expect(page.locator(".chart")).to_be_visible()
+    expect(page.locator("#evidence .photo-choice")).to_have_count(1)
+
+
+@visit("goal-step-ticked", plan="filled", goals=("active",))
+def _goal_step_ticked(page, youth, reset_link):
+    # goals.js swaps the progress bar and the timeline for the server's new ones.
+    page.goto(_goal(youth))
+    page.locator(".step:not(.step--done) .step__check").first.click()
+    expect(page.locator("#progress [role=progressbar]")).to_have_attribute("aria-valuenow", "75")
+    expect(page.locator("[data-timeline] > li").first).to_have_class(
+        re.compile(r"timeline__item--step_done")
+    )
+
+
+@visit("goal-step-menu-open", plan="filled", goals=("active",))
+def _goal_step_menu_open(page, youth, reset_link):
+    page.goto(_goal(youth))
+    page.locator(".step__more > summary").first.click()
+    expect(page.locator(".step__panel input.input").first).to_be_visible()
+
+
+@visit("goal-achieved", plan="filled", goals=("achieved",))
+def _goal_achieved(page, youth, reset_link):
+    page.goto(_goal(youth, "achieved"))
+    expect(page.locator(".celebrate")).to_be_visible()
+
+
+@visit("goal-paused", plan="filled", goals=("paused",))
+def _goal_paused(page, youth, reset_link):
+    page.goto(_goal(youth, "paused"))
+    expect(page.locator(".flash--pause")).to_be_visible()
+
+
+@visit("goal-without-steps", plan="filled", goals=("no-steps",))
+def _goal_without_steps(page, youth, reset_link):
+    page.goto(_goal(youth, "no-steps"))
+    expect(page.locator("button.chip-button[name=estimate]")).to_have_count(5)
+
+
+@visit("goal-edit", plan="filled", goals=("active",))
+def _goal_edit(page, youth, reset_link):
+    page.goto(f"{_goal(youth)}/edit")
+    expect(page.locator("#title")).not_to_have_value("")
+
+
+@visit("goal-edit-conflict", plan="filled", goals=("active",))
+def _goal_edit_conflict(page, youth, reset_link):
+    page.goto(f"{_goal(youth)}/edit")
+    # Another tab (same account) saves first, so this form is out of date.
+    other = page.context.new_page()
+    other.goto(f"{_goal(youth)}/edit")
+    other.locator("#title").fill("I want to cook for my friends")
+    other.locator("main form button[type=submit]").click()
+    other.wait_for_url(re.compile(rf"{_goal(youth)}$"))
+    other.close()
+    page.locator("#title").fill("I want to cook for my family")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+@visit("goal-delete", plan="filled", goals=("active",))
+def _goal_delete(page, youth, reset_link):
+    page.goto(f"{_goal(youth)}/delete")
+    expect(page.locator("main form button[type=submit]")).to_be_visible()
+
+
 # axe leaves duplicate ids "incomplete" and pairs a label with its control by id, while the
 # browser pairs it with the first element of that id: a section id="password" once took
 # the "New password" label away from its input. These two checks ask the browser itself.
@@ -244,7 +383,11 @@ def open_page(page: Page, make_youth, log_in, reset_link):
 
     def open_page(name: str) -> Page:
         go = VISITS[name]
-        youth = make_youth(filled=go.plan == "filled", media=go.media) if go.plan else None
+        youth = (
+            make_youth(filled=go.plan == "filled", media=go.media, goals=go.goals)
+            if go.plan
+            else None
+        )
         if go.logged_in:
             log_in(page, youth)
         go(page, youth, reset_link)

@@ -340,3 +340,13 @@ def timeline(goal: Goal) -> list[ProgressEvent]:
             .order_by(ProgressEvent.at.desc(), ProgressEvent.id.desc())
         )
     )
+
+
+def latest_event(goal: Goal) -> ProgressEvent | None:
+    """Return a goal's newest history entry."""
+    return db.session.scalar(
+        sa.select(ProgressEvent)
+        .where(ProgressEvent.goal_id == goal.id)
+        .order_by(ProgressEvent.at.desc(), ProgressEvent.id.desc())
+        .limit(1)
+    )

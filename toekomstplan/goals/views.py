@@ -189,10 +189,9 @@ def toggle_step(step_id: int):
             done=step.done,
             progress=progress,
             progress_html=render_template("goals/_progress.html", progress=progress),
-            timeline_html=render_template(
-                "goals/_timeline.html",
-                events=services.timeline(goal),
-                shown_media=services.evidence(goal)["by_id"],
+            # Only the newest entry: the answer stays small however long the history is.
+            event_html=render_template(
+                "goals/_event.html", event=services.latest_event(goal), shown_media={}
             ),
         )
     return redirect(_goal_url(goal, f"step-{step.id}"))

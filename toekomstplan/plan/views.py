@@ -43,15 +43,17 @@ def home(plan_id: int):
     page = pagecache.render_plan_page(
         "plan/home.html",
         plan,
-        attached=_attached_for_viewer,
-        goal_overview=lambda plan: goal_services.overview(
-            access.visible_goals(current_user, plan, goal_services.load_goals(plan))
-        ),
-        progress_of=goal_services.progress,
-        group_about_items=services.group_about_items,
-        can_edit=access.can(current_user, plan, Section.COVER, Action.EDIT),
-        sees=access.sections_for(current_user, plan),
-        preview=preview,
+        lambda: {
+            "attached": media_services.attached,
+            "goal_overview": lambda plan: goal_services.overview(
+                access.visible_goals(current_user, plan, goal_services.load_goals(plan))
+            ),
+            "progress_of": goal_services.progress,
+            "group_about_items": services.group_about_items,
+            "can_edit": access.can(current_user, plan, Section.COVER, Action.EDIT),
+            "sees": access.sections_for(current_user, plan),
+            "preview": preview,
+        },
     )
     if not access.is_owner(current_user, plan):
         share = access.share_of(current_user, plan)

@@ -25,9 +25,9 @@
           button.setAttribute("aria-pressed", String(data.done));
           step.classList.toggle("step--done", data.done);
           if (progress) progress.innerHTML = data.progress_html;
-          if (data.timeline_html) {
-            var timeline = document.querySelector("[data-timeline]");
-            if (timeline) timeline.outerHTML = data.timeline_html;
+          var timeline = document.querySelector("[data-timeline]");
+          if (timeline && data.event_html) {
+            timeline.insertAdjacentHTML("afterbegin", data.event_html.trim());
           }
         })
         .catch(function () {

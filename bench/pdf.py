@@ -1,0 +1,329 @@
+"""Benchmark the PDF export of a standard plan: time, size, memory, and against Chromium.
+
+`run()` makes a temporary folder with its own SQLite database (the models' schema) and upload
+store, and fills a standard plan with the app's own services: a cover photo, an introduction,
+"about me", 10 goals of 3-6 steps with a history of ticked steps and ratings over eight weeks,
+30 photos of 12 megapixels (bench/photos.py's generator; stored with `store_upload`, so the
+print variant is what the PDF embeds) shown as evidence on the goals and their steps, and two
+videos (bench/video.py's generator, prepared by the job queue at once) on the introduction.
+
+A child process then renders the whole-plan PDF (export.services.make_pdf, as the download
+does) once to warm up and RUNS times measured, and reports:
+
+    pdf_s_median      median seconds per PDF (target <= 1.5)
+    pdf_mb            the PDF's size (target <= 4)
+    pdf_pages         its pages
+    pdf_peak_rss_mb   the child's resident high-water mark, VmHWM (target <= 250): app,
+                      WeasyPrint and the renders together, not a growth figure
+    pdf_vs_chromium   WeasyPrint's median over Chromium's (target <= 0.5): the same HTML, with
+                      its stylesheet, fonts and photos written to a temporary folder, printed
+                      by `chromium --headless --print-to-pdf` from a file:// URL, RUNS times
+
+Chromium's time includes starting the browser, as a server that printed with it would pay.
+Run this file to print the figures as `name=value` lines; `bench/run.py` calls `run()`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import photos
+import video
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 5
+PHOTOS = 30
+DISTINCT_PHOTOS = 6  # each generated photo is stored five times (every upload is its own)
+CHROMIUM = "/usr/bin/chromium"
+
+INTRO = """Hoi! Ik ben Noor 👋, ik ben 17 jaar en ik woon sinds een jaar in Zwolle, in een \
+groep met vijf andere jongeren. Ik zit op het mbo en ik doe de opleiding helpende zorg en welzijn.
+
+Ik hou van tekenen 🎨, van muziek maken en van lange wandelingen met de hond van mijn tante. \
+Als het even niet goed gaat, helpt het mij om buiten te zijn of om iets te maken met mijn handen.
+
+Later wil ik graag met kinderen werken, misschien op een kinderopvang of op een basisschool. \
+Eerst wil ik mijn diploma halen en een bijbaan vinden, zodat ik kan sparen voor een eigen kamer."""
+ABOUT = [
+    ("quality", "Ik ben eerlijk, ook als dat moeilijk is"),
+    ("quality", "Ik help mijn vrienden als het tegenzit"),
+    ("talent", "Tekenen, vooral mensen en dieren"),
+    ("talent", "Ik kan goed met kleine kinderen omgaan"),
+    ("hobby", "Gitaar spelen 🎸"),
+    ("hobby", "Wandelen met Bobbie, de hond van mijn tante"),
+]
+GOALS = [
+    ("Ik wil een bijbaan vinden", ["Mijn cv maken", "Vacatures zoeken",
+     "Een brief sturen naar de bakker", "Een gesprek oefenen met Mo", "Op gesprek gaan"], 2),
+    ("Ik wil mijn diploma halen", ["Elke week mijn planning maken", "Mijn stage-uren bijhouden",
+     "Het verslag schrijven", "Het examen oefenen"], 2),
+    ("Ik wil leren koken voor mezelf", ["Drie recepten kiezen", "Samen boodschappen doen",
+     "Eén keer per week zelf koken", "Koken voor de groep"], 3),
+    ("Ik wil sparen voor een eigen kamer", ["Een spaarrekening openen",
+     "Elke maand 50 euro opzij zetten", "Uitzoeken wat een kamer kost"], 1),
+    ("Ik wil beter slapen", ["Om elf uur mijn telefoon wegleggen", "Een slaapdagboek bijhouden",
+     "Met de huisarts praten"], 1),
+    ("Ik wil mijn scooterrijbewijs halen", ["Het theorieboek lenen", "Elke dag tien vragen",
+     "Een proefexamen doen", "Het examen aanvragen", "Rijlessen plannen",
+     "Het praktijkexamen doen"], 2),
+    ("Ik wil elke week sporten", ["Een sport kiezen", "Een proefles doen",
+     "Lid worden van de club"], 1),
+    ("Ik wil mijn tekeningen laten zien", ["Mijn beste tekeningen kiezen", "Een map maken",
+     "Ze ophangen in de gang", "Een tekening geven aan oma"], 2),
+    ("Ik wil elke week gitaar spelen", ["Een gitaar lenen", "Drie akkoorden leren",
+     "Een heel liedje spelen"], 3),
+    ("Ik wil vrijwilligerswerk doen", ["Bellen met de kinderboerderij", "Een middag meelopen",
+     "Afspreken welke dag ik kom"], 1),
+]  # fmt: skip
+RATINGS = ["not_yet", "bit", "good"]
+
+
+class PdfBenchError(RuntimeError):
+    """The PDF bench could not run."""
+
+
+def environment(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        TOEKOMSTPLAN_ENV="development",
+        SECRET_KEY="pdf-bench-" + "x" * 40,
+        DATABASE_URL=f"sqlite:///{tmp / 'pdf.sqlite'}",
+        UPLOAD_DIR=str(tmp / "uploads"),
+        HUEY_DB=str(tmp / "huey.sqlite"),
+        BASE_URL="https://toekomstplan.example",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def _app():
+    from toekomstplan import create_app
+
+    return create_app({"TESTING": False, "BABEL_DEFAULT_LOCALE": "nl"})
+
+
+def seed(tmp: Path) -> None:
+    """Fill the standard plan through the app's services (in this process, the bench's env)."""
+    from toekomstplan.extensions import db
+    from toekomstplan.goals import services as goal_services
+    from toekomstplan.jobs import huey
+    from toekomstplan.media import services as media_services
+    from toekomstplan.models import Plan, ProgressEvent, User, UserKind
+    from toekomstplan.passwords import hash_password
+    from toekomstplan.plan import services as plan_services
+
+    huey.immediate = True
+    app = _app()
+    with app.test_request_context(headers={"Accept-Language": "nl"}):
+        db.create_all()
+        user = User(kind=UserKind.YOUTH, name="Noor", username="noor", password_hash="")
+        user.password_hash = hash_password("pdf-bench-password")
+        user.plan = Plan(cover_title="Mijn toekomst")
+        db.session.add(user)
+        db.session.commit()
+        plan = user.plan
+
+        sources = []
+        for number in range(DISTINCT_PHOTOS):
+            path = tmp / f"phone-{number}.jpg"
+            photos.make_phone_photo(path)
+            sources.append(path)
+        stored = []
+        for number in range(PHOTOS):
+            source = sources[number % DISTINCT_PHOTOS]
+            upload = tmp / "upload.jpg"
+            shutil.copyfile(source, upload)
+            stored.append(
+                media_services.store_upload(
+                    plan, upload, label=f"foto-{number}.jpg", caption=f"Foto {number + 1}"
+                )
+            )
+        clips = []
+        for number in range(2):
+            path = tmp / f"clip-{number}.mp4"
+            video.make_video(path, seconds=4)
+            clips.append(media_services.store_upload(plan, path, label=path.name))
+        for clip in clips:
+            db.session.refresh(clip)
+            if not clip.is_ready:
+                raise PdfBenchError(f"a bench video is {clip.status} ({clip.failure})")
+            media_services.set_attachments(clip, intro=True, about_item_ids=set())
+
+        plan_services.update_cover(
+            plan,
+            title="Mijn toekomst in Zwolle 🚀",
+            subtitle="Stap voor stap naar een eigen plek",
+            theme="ocean",
+            color=None,
+            layout="band",
+            photo=stored[0],
+        )
+        plan_services.update_intro(plan, INTRO)
+        for kind, text in ABOUT:
+            plan_services.add_about_item(plan, kind, text)
+
+        photo_iter = iter(stored[1:] + stored[:1])
+        goal_ids = []
+        for number, (title, steps, done) in enumerate(GOALS):
+            goal = goal_services.create_goal(
+                plan, title=title, why="Omdat ik dat echt wil.", helpers="Mo", steps=steps
+            )
+            goal_ids.append(goal.id)
+            for index, step in enumerate(goal.steps[:done]):
+                goal_services.toggle_step(step, True)
+                goal_services.set_rating(goal, RATINGS[(number + index) % 3])
+                goal_services.add_evidence(goal, next(photo_iter), step)
+            for _ in range(3 if number < 9 else 2):
+                goal_services.add_evidence(goal, next(photo_iter, stored[number]))
+            if number == 8:
+                goal_services.set_status(goal, "achieved")
+        now = datetime.now(UTC)
+        for number, goal_id in enumerate(goal_ids):
+            events = db.session.scalars(
+                ProgressEvent.__table__.select()
+                .where(ProgressEvent.goal_id == goal_id)
+                .order_by(ProgressEvent.id)
+            ).all()
+            begin = now - timedelta(days=56 - 2 * number)
+            for index, event_id in enumerate(events):
+                event = db.session.get(ProgressEvent, event_id)
+                event.at = begin + (now - begin) * index / len(events)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise PdfBenchError("no VmHWM in /proc/self/status: the memory figure needs Linux")
+
+
+def child(tmp: Path) -> dict:
+    """Render the standard plan's PDF RUNS times; write its HTML and files for Chromium."""
+    from toekomstplan.export import render, services
+    from toekomstplan.extensions import db
+    from toekomstplan.models import Plan
+
+    app = _app()
+    with app.test_request_context(headers={"Accept-Language": "nl"}):
+        plan = db.session.scalar(Plan.__table__.select().limit(1))
+        plan = db.session.get(Plan, plan)
+        owner = plan.owner
+        pdf = services.make_pdf(plan, owner)  # warm-up: fonts, caches
+        times = []
+        for _ in range(RUNS):
+            db.session.expire_all()  # every render reads the plan afresh, like a request
+            start = time.perf_counter()
+            pdf = services.make_pdf(plan, owner)
+            times.append(time.perf_counter() - start)
+        (tmp / "plan.pdf").write_bytes(pdf)
+        html = services.html(services.collect(plan, owner))
+        write_for_chromium(html, tmp / "chromium", render, plan)
+    return {"times": times, "bytes": len(pdf), "peak_rss_mb": peak_rss_mb()}
+
+
+def write_for_chromium(html: str, folder: Path, render, plan) -> None:
+    """Write the PDF's HTML with its files beside it, every "tp:" URL made a relative path."""
+    from toekomstplan.models import Media
+    from toekomstplan.storage import storage
+
+    static = ROOT / "toekomstplan" / "static"
+    (folder / "fonts").mkdir(parents=True)
+    (folder / "media").mkdir()
+    for font in (static / "fonts").glob("*.ttf"):
+        shutil.copyfile(font, folder / "fonts" / font.name)
+    css = (static / "css" / "print.css").read_text().replace("tp:static/fonts/", "fonts/")
+    (folder / "print.css").write_text(css)
+    for media in plan.media:
+        stored = media.file(render.MEDIA_VARIANT) if isinstance(media, Media) else None
+        if stored is not None:
+            with storage().open(stored.key) as src:
+                (folder / "media" / f"{media.id}.jpg").write_bytes(src.read())
+    html = html.replace("tp:static/css/print.css", "print.css")
+    html = re.sub(r"tp:media/([A-Za-z0-9_-]+)/print", r"media/\1.jpg", html)
+    (folder / "plan.html").write_text(html)
+
+
+def chromium_times(folder: Path) -> list[float]:
+    if not Path(CHROMIUM).exists():
+        raise PdfBenchError(f"{CHROMIUM} is missing: scripts/ensure-system-deps chromium")
+    url = (folder / "plan.html").as_uri()
+    times = []
+    for number in range(RUNS + 1):
+        out = folder / f"chromium-{number}.pdf"
+        command = [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+            f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={out}", url,
+        ]  # fmt: skip
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+        elapsed = time.perf_counter() - start
+        if done.returncode != 0 or not out.is_file():
+            tail = done.stderr.decode(errors="replace")[-2000:]
+            raise PdfBenchError(f"chromium could not print the plan:\n{tail}")
+        if number:  # the first run warms the disk cache and makes the profile
+            times.append(elapsed)
+    return times
+
+
+def run() -> dict:
+    """Seed the standard plan, measure in a child process, print with Chromium; figures."""
+    with tempfile.TemporaryDirectory(prefix="toekomstplan-pdf-") as name:
+        tmp = Path(name)
+        env = environment(tmp)
+        saved = dict(os.environ)
+        os.environ.update(env)
+        try:
+            seed(tmp)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", str(tmp)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise PdfBenchError(f"the PDF bench child failed:\n{done.stderr[-3000:]}")
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        chromium = statistics.median(chromium_times(tmp / "chromium"))
+        pages = subprocess.run(
+            ["pdfinfo", str(tmp / "plan.pdf")], capture_output=True, text=True, check=False
+        ).stdout
+        match = re.search(r"^Pages:\s+(\d+)", pages, re.MULTILINE)
+        median = statistics.median(result["times"])
+        if os.environ.get("PDF_BENCH_KEEP"):
+            shutil.copyfile(tmp / "plan.pdf", os.environ["PDF_BENCH_KEEP"])
+    return {
+        "pdf_s_median": round(median, 3),
+        "pdf_s_runs": ",".join(f"{t:.3f}" for t in result["times"]),
+        "pdf_mb": round(result["bytes"] / 1024 / 1024, 2),
+        "pdf_pages": int(match.group(1)) if match else "?",
+        "pdf_peak_rss_mb": round(result["peak_rss_mb"], 1),
+        "pdf_chromium_s_median": round(chromium, 3),
+        "pdf_vs_chromium": round(median / chromium, 2),
+    }
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    if sys.argv[1:2] == ["--child"]:
+        print(json.dumps(child(Path(sys.argv[2]))))
+    else:
+        for figure_name, value in run().items():
+            print(f"{figure_name}={value}")
