@@ -28,7 +28,7 @@ run: db
 	scripts/run-dev
 
 system-deps:
-	@scripts/ensure-system-deps chromium exiftool
+	@scripts/ensure-system-deps chromium exiftool poppler pango emoji-font
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

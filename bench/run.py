@@ -22,7 +22,10 @@ Run with `make bench` (or `.venv/bin/python bench/run.py --help`). The bench
    process), then, against the running app (bench/video.py): uploads a file just under
    UPLOAD_MAX_MB that starts like an MP4 and reports how far the memory of the gunicorn
    worker that took it rose; and times the plan home while four slow clients (about 1 MB/s
-   each) download the video.
+   each) download the video;
+8. times the PDF export of a standard plan of its own (bench/pdf.py: cover photo, 10 goals,
+   30 photos of 12 megapixels, 2 videos) in a child process, against headless Chromium
+   printing the same HTML, before the servers start.
 
 Every figure is printed on its own line as `name=value`; progress goes to stderr. Nothing
 leaves 127.0.0.1, and the servers are stopped whatever happens.
@@ -54,6 +57,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
+import pdf
 import photos
 import video
 
@@ -820,6 +824,17 @@ def photo_figures() -> None:
     figure("photo_peak_rss_mb", result["photo_peak_rss_mb"])
 
 
+def pdf_figures() -> None:
+    """Time the PDF export of a standard plan (bench/pdf.py: its own plan, a child process)."""
+    log("timing the PDF export of a standard plan (30 photos of 12 megapixels, 2 videos)")
+    try:
+        result = pdf.run()
+    except (pdf.PdfBenchError, subprocess.SubprocessError) as error:
+        raise BenchError(f"bench/pdf.py failed: {error}") from error
+    for name, value in result.items():
+        figure(name, value)
+
+
 def make_video_files(env: dict[str, str], tmp: Path) -> tuple[Path, Path]:
     """Make the bench video and, once, the big upload that starts like it."""
     bench_video = tmp / "bench-video.mp4"
@@ -1096,6 +1111,7 @@ def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> None:
     env = app_environment(tmp)
     log(f"temporary directory {tmp}")
     photo_figures()  # on a quiet machine, before anything else runs
+    pdf_figures()
     migrate(env, tmp)
     # From here on this process has the bench's env.
     plan_id, password, flask_app, toggle_steps = seed(env, tmp)

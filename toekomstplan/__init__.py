@@ -53,13 +53,16 @@ def register_blueprints(app: Flask) -> None:
     from .account.views import bp as account_bp
     from .auth.views import bp as auth_bp
     from .comments.views import bp as comments_bp
+    from .export.views import bp as export_bp
     from .goals.views import bp as goals_bp
     from .help.views import bp as help_bp
     from .language.views import bp as language_bp
     from .media.views import bp as media_bp
     from .plan.views import bp as plan_bp
     from .sharing.views import bp as sharing_bp
+    from .web import IdConverter
 
+    app.url_map.converters["int"] = IdConverter  # before the rules that use it
     for bp in (
         auth_bp,
         account_bp,
@@ -68,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
         comments_bp,
         media_bp,
         sharing_bp,
+        export_bp,
         help_bp,
         language_bp,
     ):

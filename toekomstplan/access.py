@@ -59,7 +59,7 @@ def start_preview(plan: Plan, share_id: int | None) -> Share | None:
     """Let the owner see `plan` as one of their shares sees it, for this request only."""
     if share_id is None or request.method != "GET" or plan.owner_id != current_user.id:
         return None
-    share = db.session.get(Share, share_id)
+    share = db.session.get(Share, share_id) if 0 < share_id < 2**31 else None
     if share is None or share.plan_id != plan.id:
         abort(404)
     g._preview = share

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, Request, current_app, g, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup, escape
+from werkzeug.routing import IntegerConverter
 
 from . import pagecache
 from .plan import themes
@@ -44,6 +45,14 @@ class AppRequest(Request):
         super().close()
         for stream in self.__dict__.get("_upload_streams", ()):
             stream.close()
+
+
+class IdConverter(IntegerConverter):
+    """An <int:...> part of a URL that fits an id column: a bigger number is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def accepts_uploads(setting: str):

@@ -354,6 +354,22 @@ def _goal_delete(page, youth, reset_link):
     expect(page.locator("main form button[type=submit]")).to_be_visible()
 
 
+@visit("export-form", plan="filled", goals=ALL_GOALS)
+def _export_form(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/export")
+    expect(page.locator("[data-pdf-download]")).to_have_count(2)
+    expect(page.locator("input[name=goals]")).to_have_count(4)
+
+
+@visit("export-form-with-errors", plan="filled", goals=("active",))
+def _export_form_with_errors(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/export")
+    page.locator("input[name=comments][value=since]").check()
+    page.locator("#since").fill("")
+    page.locator("button[data-pdf-download]").click()
+    expect(page.locator(".field__error")).to_have_count(1)
+
+
 # axe leaves duplicate ids "incomplete" and pairs a label with its control by id, while the
 # browser pairs it with the first element of that id: a section id="password" once took
 # the "New password" label away from its input. These two checks ask the browser itself.

@@ -18,6 +18,8 @@ from flask_login import current_user, login_required
 from ..auth import services, sessions, two_step
 from ..auth.forms import ChangePasswordForm, DeleteAccountForm, TwoStepOffForm, TwoStepSetupForm
 from ..auth.views import safe_next
+from ..export import services as export_services
+from ..export.render import Busy as PdfBusy
 from ..extensions import limiter
 from ..passwords import verify_password
 from . import services as account_services
@@ -133,7 +135,16 @@ def disable_two_step():
 @bp.get("/account/my-data.zip")
 @login_required
 def download_data():
-    path = account_services.export_zip(current_user, pdf=_own_pdf())
+    try:
+        pdf = (
+            export_services.whole_plan_pdf(current_user.plan, current_user)
+            if current_user.plan is not None
+            else None
+        )
+    except PdfBusy:
+        flash(_("Many people are making a PDF right now. Try again in a minute."), "error")
+        return redirect(url_for("account.settings") + "#my-data")
+    path = account_services.export_zip(current_user, pdf=pdf)
     response = send_file(
         path,
         mimetype="application/zip",
@@ -144,17 +155,6 @@ def download_data():
     response.call_on_close(lambda: path.unlink(missing_ok=True))
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _own_pdf() -> bytes | None:
-    """Return the young person's whole plan as a PDF, when the export area can make one."""
-    if current_user.plan is None:
-        return None
-    try:
-        from ..export import services as export_services
-    except ImportError:  # the PDF export is not installed in this build
-        return None
-    return export_services.whole_plan_pdf(current_user.plan, current_user)
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

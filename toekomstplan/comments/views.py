@@ -24,8 +24,8 @@ def add(goal_id: int):
     goal = access.get_goal(goal_id, Action.COMMENT)
     form = CommentForm()
     if form.validate_on_submit():
-        parent_id = form.parent.data or ""
-        parent = db.session.get(Comment, int(parent_id)) if parent_id.isdigit() else None
+        parent_id = int(form.parent.data) if (form.parent.data or "").isdigit() else 0
+        parent = db.session.get(Comment, parent_id) if 0 < parent_id < 2**31 else None
         try:
             comment = services.add_comment(goal, current_user, form.body.data, parent)
         except services.LimitReached:

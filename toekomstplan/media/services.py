@@ -292,7 +292,8 @@ def set_attachments(media: Media, *, intro: bool, about_item_ids: set[int]) -> N
     valid_items = set(
         db.session.scalars(
             sa.select(AboutItem.id).where(
-                AboutItem.plan_id == media.plan_id, AboutItem.id.in_(about_item_ids or {0})
+                AboutItem.plan_id == media.plan_id,
+                AboutItem.id.in_({i for i in about_item_ids if 0 < i < 2**31} or {0}),
             )
         )
     )

@@ -44,7 +44,7 @@ def home(plan_id: int):
         "plan/home.html",
         plan,
         lambda: {
-            "attached": media_services.attached,
+            "attached": _attached_for_viewer,
             "goal_overview": lambda plan: goal_services.overview(
                 access.visible_goals(current_user, plan, goal_services.load_goals(plan))
             ),
