@@ -2,6 +2,7 @@
 
 import functools
 import itertools
+import re
 import shutil
 import threading
 from datetime import date, timedelta
@@ -13,11 +14,14 @@ from werkzeug.serving import make_server
 
 from toekomstplan import create_app
 from toekomstplan.auth import services as auth_services
+from toekomstplan.comments import services as comment_services
 from toekomstplan.extensions import db
 from toekomstplan.goals import services as goal_services
 from toekomstplan.jobs import huey
 from toekomstplan.media import services as media_services
+from toekomstplan.models import Comment, Goal, Plan, User
 from toekomstplan.plan import services as plan_services
+from toekomstplan.sharing import services as sharing_services
 
 from .. import mediafiles
 
@@ -40,6 +44,7 @@ MIN_TAP_HEIGHT = 44
 PASSWORD = "a walk along the river"
 
 _usernames = itertools.count(1)
+_workers = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -299,6 +304,88 @@ def log_in():
         page.wait_for_url(f"**/plans/{youth['plan_id']}")
 
     return log_in
+
+
+class Sharing:
+    """Make invitations, workers, reactions and suggestions through the app's services."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def _context(self):
+        # create_invite builds an absolute link with url_for, so it needs a request.
+        return self.app.test_request_context(base_url=self.app.config["BASE_URL"])
+
+    def invite(self, youth: dict, *, role: str = "worker", label: str = "Mo") -> str:
+        """Make an invitation for the young person's plan; return its path (/invite/...)."""
+        with self._context():
+            plan = db.session.get(Plan, youth["plan_id"])
+            link = sharing_services.create_invite(plan, role=role, label=label, email=None)
+        return link.removeprefix(self.app.config["BASE_URL"])
+
+    def expire(self, path: str) -> None:
+        """Make the invitation of `path` older than seven days."""
+        with self._context():
+            invite = sharing_services.find_invite(path.rsplit("/", 1)[-1])
+            invite.expires_at = invite.expires_at - timedelta(days=30)
+            db.session.commit()
+
+    def worker(self, youth: dict | None = None, *, name: str = "Mo de Vries", role="worker"):
+        """Make a supporter with a confirmed address; with `youth`, they accept an invitation.
+
+        Returns {"email", "password", "user_id", "share_id" (or None), "invite" (the path)}.
+        """
+        path = self.invite(youth, role=role) if youth else None
+        with self._context():
+            email = f"worker{next(_workers)}@example.org"
+            user = sharing_services.register_supporter(name, email, PASSWORD, None)
+            user.email_confirmed = True
+            db.session.commit()
+            share_id = None
+            if path:
+                invite = sharing_services.find_invite(path.rsplit("/", 1)[-1])
+                share_id = sharing_services.accept_invite(invite, user).id
+            return {
+                "email": email,
+                "password": PASSWORD,
+                "user_id": user.id,
+                "share_id": share_id,
+                "invite": path,
+            }
+
+    def comment(self, goal_id: int, user_id: int, body: str, parent: int | None = None) -> int:
+        """Add a reaction (or a reply to `parent`) on a goal; return its id."""
+        with self._context():
+            goal = db.session.get(Goal, goal_id)
+            author = db.session.get(User, user_id)
+            parent_comment = db.session.get(Comment, parent) if parent else None
+            return comment_services.add_comment(goal, author, body, parent_comment).id
+
+    def suggest(self, goal_id: int, user_id: int, text: str, why: str = "") -> int:
+        """Let a worker suggest a step for a goal; return the suggestion's id."""
+        with self._context():
+            goal = db.session.get(Goal, goal_id)
+            author = db.session.get(User, user_id)
+            return comment_services.suggest(goal.plan, author, text, why, goal).id
+
+    def youth_user_id(self, youth: dict) -> int:
+        with self._context():
+            return auth_services.find_by_login(youth["username"]).id
+
+
+@pytest.fixture
+def sharing(live_app) -> Sharing:
+    """Return a helper that shares plans with workers and fills conversations."""
+    return Sharing(live_app)
+
+
+def log_in_worker(page: Page, worker: dict) -> None:
+    """Log a supporter in with their e-mail address; they land on their overview."""
+    page.goto("/login")
+    page.locator("#login").fill(worker["email"])
+    page.locator("#password").fill(worker["password"])
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/$"))
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from .conftest import log_in_worker
+
 pytestmark = pytest.mark.e2e
 
 # Dutch first: it is the language most young people see, and its long words overflow first.
@@ -370,6 +372,170 @@ def _export_form_with_errors(page, youth, reset_link):
     expect(page.locator(".field__error")).to_have_count(1)
 
 
+# Sharing. youth["sharing"] (conftest.Sharing) makes invitations, workers and
+# conversations through the services; a worker logs in with log_in_worker.
+
+
+def _conversation(youth: dict, worker: dict) -> None:
+    """A reaction from the worker, a reply from the young person and a suggested step."""
+    sharing, goal_id = youth["sharing"], youth["goals"]["active"]
+    first = sharing.comment(goal_id, worker["user_id"], "Goed bezig! Welk recept kies je?")
+    sharing.comment(goal_id, sharing.youth_user_id(youth), "Pasta, denk ik.", parent=first)
+    sharing.suggest(goal_id, worker["user_id"], "Samen een kookboek lenen", "Dan kies je rustig.")
+
+
+@visit("sharing-empty", plan="empty")
+def _sharing_empty(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/sharing")
+    expect(page.locator(".person")).to_have_count(0)
+
+
+@visit("sharing-with-share-and-invite", plan="filled", goals=("active",))
+def _sharing_with_people(page, youth, reset_link):
+    youth["sharing"].worker(youth)
+    youth["sharing"].invite(youth, role="viewer", label="Mama")
+    page.goto(f"/plans/{youth['plan_id']}/sharing")
+    expect(page.locator(".person")).to_have_count(2)
+
+
+@visit("sharing-link-shown", plan="empty")
+def _sharing_link_shown(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/sharing")
+    page.locator("#label").fill("Mo")
+    page.locator("main form:not([action]) button[type=submit]").click()
+    expect(page.locator(".invite-link input")).to_have_value(re.compile(r"/invite/"))
+
+
+@visit("sharing-invite-with-errors", plan="empty")
+def _sharing_invite_with_errors(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/sharing")
+    page.locator("#email").fill("not-an-address")
+    page.locator("main form:not([action]) button[type=submit]").click()
+    expect(page.locator(".field__error")).to_have_count(2)
+
+
+@visit("share-settings", plan="filled", goals=("active", "achieved"))
+def _share_settings(page, youth, reset_link):
+    worker = youth["sharing"].worker(youth)
+    page.goto(f"/shares/{worker['share_id']}")
+    expect(page.locator("input[name=goals]")).to_have_count(2)
+
+
+@visit("access-log", plan="filled", goals=("active",))
+def _access_log(page, youth, reset_link):
+    worker = youth["sharing"].worker(youth)
+    _conversation(youth, worker)
+    page.goto(f"/plans/{youth['plan_id']}/log")
+    expect(page.locator(".log__item")).not_to_have_count(0)
+
+
+@visit("access-log-empty", plan="empty")
+def _access_log_empty(page, youth, reset_link):
+    page.goto(f"/plans/{youth['plan_id']}/log")
+
+
+@visit("invite-anonymous", plan="empty", logged_in=False)
+def _invite_anonymous(page, youth, reset_link):
+    page.goto(youth["sharing"].invite(youth))
+    expect(page.locator("main a.button")).to_have_count(2)
+
+
+@visit("invite-logged-in", plan="empty", logged_in=False)
+def _invite_logged_in(page, youth, reset_link):
+    log_in_worker(page, youth["sharing"].worker())
+    page.goto(youth["sharing"].invite(youth))
+    expect(page.locator("main form button[type=submit]")).to_be_visible()
+
+
+@visit("invite-register", plan="empty", logged_in=False)
+def _invite_register(page, youth, reset_link):
+    page.goto(youth["sharing"].invite(youth) + "/register")
+    expect(page.locator("#name")).to_be_visible()
+
+
+@visit("invite-register-with-errors", plan="empty", logged_in=False)
+def _invite_register_with_errors(page, youth, reset_link):
+    page.goto(youth["sharing"].invite(youth) + "/register")
+    page.locator("#email").fill("not-an-address")
+    page.locator("#password").fill("short")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".field__error")).to_have_count(3)
+
+
+@visit("invite-used", plan="empty", logged_in=False)
+def _invite_used(page, youth, reset_link):
+    response = page.goto(youth["sharing"].worker(youth)["invite"])
+    assert response.status == 404
+
+
+@visit("invite-expired", plan="empty", logged_in=False)
+def _invite_expired(page, youth, reset_link):
+    path = youth["sharing"].invite(youth)
+    youth["sharing"].expire(path)
+    response = page.goto(path)
+    assert response.status == 404
+
+
+@visit("worker-overview-empty", plan="empty", logged_in=False)
+def _worker_overview_empty(page, youth, reset_link):
+    log_in_worker(page, youth["sharing"].worker())
+    expect(page.locator(".shared")).to_have_count(0)
+
+
+@visit("worker-overview-with-plans", plan="filled", goals=("active",), logged_in=False)
+def _worker_overview_with_plans(page, youth, reset_link):
+    worker = youth["sharing"].worker(youth)
+    _conversation(youth, worker)
+    youth["sharing"].comment(youth["goals"]["active"], youth["sharing"].youth_user_id(youth), "Hoi")
+    log_in_worker(page, worker)
+    expect(page.locator(".shared")).to_have_count(1)
+    expect(page.locator(".shared .badge")).to_be_visible()
+
+
+@visit("plan-home-as-worker", plan="filled", goals=ALL_GOALS, media=("jpeg",), logged_in=False)
+def _plan_home_as_worker(page, youth, reset_link):
+    log_in_worker(page, youth["sharing"].worker(youth))
+    page.goto(f"/plans/{youth['plan_id']}")
+    expect(page.locator(".goal-card, #goals a").first).to_be_visible()
+
+
+@visit("goal-as-worker", plan="filled", goals=("active",), logged_in=False)
+def _goal_as_worker(page, youth, reset_link):
+    worker = youth["sharing"].worker(youth)
+    _conversation(youth, worker)
+    log_in_worker(page, worker)
+    page.goto(_goal(youth))
+    expect(page.locator("#comments .comment")).to_have_count(2)
+    expect(page.locator("#suggestions #text")).to_be_visible()
+    expect(page.locator("#rating button[name=rating]")).to_have_count(3)
+
+
+@visit("goal-owner-with-suggestion-and-thread", plan="filled", goals=("active",))
+def _goal_owner_with_suggestion(page, youth, reset_link):
+    worker = youth["sharing"].worker(youth)
+    _conversation(youth, worker)
+    page.goto(_goal(youth))
+    expect(page.locator("#suggestions .suggestion")).to_have_count(1)
+    expect(page.locator("#comments .comment")).to_have_count(2)
+    page.locator("details.reply > summary").click()
+    expect(page.locator("details.reply textarea")).to_be_visible()
+
+
+@visit("preview-as-worker", plan="filled", goals=ALL_GOALS)
+def _preview_as_worker(page, youth, reset_link):
+    worker = youth["sharing"].worker(youth)
+    page.goto(f"/plans/{youth['plan_id']}?as={worker['share_id']}")
+    expect(page.locator(".flash--preview")).to_be_visible()
+
+
+@visit("account-settings-worker", plan="empty", logged_in=False)
+def _account_worker(page, youth, reset_link):
+    log_in_worker(page, youth["sharing"].worker(youth))
+    page.goto("/account")
+    expect(page.locator("#notifications input[type=checkbox]")).to_have_count(2)
+    expect(page.locator("#two-step")).to_be_visible()
+
+
 # axe leaves duplicate ids "incomplete" and pairs a label with its control by id, while the
 # browser pairs it with the first element of that id: a section id="password" once took
 # the "New password" label away from its input. These two checks ask the browser itself.
@@ -394,7 +560,7 @@ def axe():
 
 
 @pytest.fixture
-def open_page(page: Page, make_youth, log_in, reset_link):
+def open_page(page: Page, make_youth, log_in, reset_link, sharing):
     """Return a function that brings `page` to the named page, logged in where it needs."""
 
     def open_page(name: str) -> Page:
@@ -404,6 +570,8 @@ def open_page(page: Page, make_youth, log_in, reset_link):
             if go.plan
             else None
         )
+        if youth:
+            youth["sharing"] = sharing
         if go.logged_in:
             log_in(page, youth)
         go(page, youth, reset_link)
