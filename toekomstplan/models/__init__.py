@@ -1,0 +1,57 @@
+"""Database models, one module per part of the product; import them from here."""
+
+from .accounts import LoginToken, RecoveryCode, TokenPurpose, User, UserKind, UserSession
+from .base import UTCDateTime, utcnow
+from .goals import EventKind, Goal, GoalStatus, ProgressEvent, Rating, Step
+from .media import Attachment, AttachTarget, Media, MediaFile, MediaKind, MediaStatus, new_media_id
+from .plan import AboutItem, AboutKind, Meeting, Plan
+from .sharing import (
+    AccessEvent,
+    Comment,
+    HiddenGoal,
+    Invite,
+    ReadMark,
+    Share,
+    ShareRole,
+    Suggestion,
+    SuggestionStatus,
+    WorkerRating,
+)
+
+__all__ = [
+    "utcnow",
+    "UTCDateTime",
+    "UserKind",
+    "TokenPurpose",
+    "User",
+    "UserSession",
+    "RecoveryCode",
+    "LoginToken",
+    "AboutKind",
+    "Plan",
+    "AboutItem",
+    "Meeting",
+    "MediaKind",
+    "MediaStatus",
+    "AttachTarget",
+    "new_media_id",
+    "Media",
+    "MediaFile",
+    "Attachment",
+    "GoalStatus",
+    "Rating",
+    "EventKind",
+    "Goal",
+    "Step",
+    "ProgressEvent",
+    "ShareRole",
+    "Share",
+    "HiddenGoal",
+    "Invite",
+    "AccessEvent",
+    "Comment",
+    "SuggestionStatus",
+    "Suggestion",
+    "WorkerRating",
+    "ReadMark",
+]

@@ -1,0 +1,109 @@
+"""Accounts and what keeps them safe: sessions, one-time links, recovery codes."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .plan import Plan
+
+
+class UserKind(enum.StrEnum):
+    YOUTH = "youth"
+    SUPPORTER = "supporter"
+
+
+class TokenPurpose(enum.StrEnum):
+    RESET = "reset"
+    CONFIRM = "confirm"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16), default=UserKind.YOUTH)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    username: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    email_confirmed: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Two-step login (auth/two_step.py): the authenticator app's key, set once it is confirmed,
+    # and the last time step a code was used for, so a code works only once.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Mail about new reactions: off by default for young people, on for supporters,
+    # who may choose one mail a day instead (last_digest_at marks what it covered).
+    notify_by_mail: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    notify_daily: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    plan: Mapped[Plan | None] = relationship(
+        back_populates="owner", cascade="all, delete-orphan", passive_deletes=True, uselist=False
+    )
+
+    @property
+    def login_name(self) -> str:
+        return self.email or self.username or ""
+
+    @property
+    def is_youth(self) -> bool:
+        return self.kind == UserKind.YOUTH
+
+    @property
+    def has_two_step(self) -> bool:
+        return self.totp_enabled_at is not None
+
+
+class UserSession(db.Model):
+    """One logged-in browser; deleting the row ends that session everywhere."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for two-step login without the phone, stored hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginToken(db.Model):
+    """A one-time link for a password reset or an e-mail confirmation, stored hashed."""
+
+    __tablename__ = "login_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(16))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

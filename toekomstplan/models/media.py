@@ -1,0 +1,124 @@
+"""Photos and videos, their stored files, and where they are shown."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .plan import Plan
+
+
+class MediaKind(enum.StrEnum):
+    PHOTO = "photo"
+    VIDEO = "video"
+
+
+class MediaStatus(enum.StrEnum):
+    PROCESSING = "processing"  # a video waiting for, or in, the job queue
+    READY = "ready"
+    FAILED = "failed"
+
+
+class AttachTarget(enum.StrEnum):
+    COVER = "cover"
+    INTRO = "intro"
+    ABOUT = "about"
+    GOAL = "goal"  # evidence: "what I learned"
+    STEP = "step"
+
+
+def new_media_id() -> str:
+    """Return an unguessable id for a media item (it appears in URLs)."""
+    return secrets.token_urlsafe(16)
+
+
+class Media(db.Model):
+    """One photo or video and its stored variants; its id is unguessable, it goes in URLs."""
+
+    __tablename__ = "media"
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_media_id)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(8))
+    status: Mapped[str] = mapped_column(sa.String(12), default=MediaStatus.READY)
+    failure: Mapped[str | None] = mapped_column(sa.String(32))
+    caption: Mapped[str] = mapped_column(sa.String(300), default="")
+    label: Mapped[str] = mapped_column(sa.String(120), default="")  # the client's file name
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    duration: Mapped[float | None]
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    plan: Mapped[Plan] = relationship(back_populates="media")
+    files: Mapped[list[MediaFile]] = relationship(
+        back_populates="media", cascade="all, delete-orphan", passive_deletes=True
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="media", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def file(self, variant: str) -> MediaFile | None:
+        return next((f for f in self.files if f.variant == variant), None)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == MediaStatus.READY
+
+
+class MediaFile(db.Model):
+    """One stored file of a media item: the storage key, never a path."""
+
+    __tablename__ = "media_files"
+    __table_args__ = (sa.UniqueConstraint("media_id", "variant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    media_id: Mapped[str] = mapped_column(sa.ForeignKey("media.id", ondelete="CASCADE"), index=True)
+    variant: Mapped[str] = mapped_column(sa.String(16))
+    key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(40))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    checksum: Mapped[str] = mapped_column(sa.String(64))
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+
+    media: Mapped[Media] = relationship(back_populates="files")
+
+
+class Attachment(db.Model):
+    """A media item shown on the cover, the introduction or an "about me" item.
+
+    Each target with rows of its own has a foreign key column, so deleting the target
+    deletes its attachments in the database.
+    """
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        sa.UniqueConstraint("media_id", "target", "about_item_id", "goal_id", "step_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    media_id: Mapped[str] = mapped_column(sa.ForeignKey("media.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(sa.String(16))
+    about_item_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("about_items.id", ondelete="CASCADE"), index=True
+    )
+    goal_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("steps.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    media: Mapped[Media] = relationship(back_populates="attachments")

@@ -1,0 +1,105 @@
+"""The plan: its cover columns, "about me" and care meetings."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+from .goals import Goal
+from .media import Attachment, Media
+
+if TYPE_CHECKING:
+    from .accounts import User
+
+
+class AboutKind(enum.StrEnum):
+    QUALITY = "quality"
+    TALENT = "talent"
+    HOBBY = "hobby"
+
+
+class Plan(db.Model):
+    """A young person's future plan; the cover lives in its `cover_*` columns."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True
+    )
+    cover_title: Mapped[str] = mapped_column(sa.String(80))
+    cover_subtitle: Mapped[str] = mapped_column(sa.String(140), default="")
+    cover_theme: Mapped[str] = mapped_column(sa.String(20), default="sunrise")
+    cover_color: Mapped[str | None] = mapped_column(sa.String(7))
+    cover_layout: Mapped[str] = mapped_column(sa.String(20), default="classic")
+    intro_text: Mapped[str] = mapped_column(sa.Text, default="")
+    cover_photo_focus: Mapped[str] = mapped_column(
+        sa.String(10), default="center", server_default="center"
+    )
+    # Raised by every change to what the plan shows; rendered pages are cached per revision.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    owner: Mapped[User] = relationship(back_populates="plan")
+    about_items: Mapped[list[AboutItem]] = relationship(
+        back_populates="plan",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="AboutItem.position, AboutItem.id",
+    )
+    media: Mapped[list[Media]] = relationship(
+        back_populates="plan",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Media.created_at.desc()",
+    )
+    # Read-only: attachments are made and removed through their media item.
+    attachments: Mapped[list[Attachment]] = relationship(viewonly=True, order_by="Attachment.id")
+    goals: Mapped[list[Goal]] = relationship(
+        back_populates="plan",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Goal.position, Goal.id",
+    )
+
+
+class AboutItem(db.Model):
+    """A good quality, talent or hobby in "about me"."""
+
+    __tablename__ = "about_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    text: Mapped[str] = mapped_column(sa.String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    plan: Mapped[Plan] = relationship(back_populates="about_items")
+
+
+class Meeting(db.Model):
+    """A care meeting the young person records: its date marks "since the last meeting".
+
+    `talking_points` holds up to three short texts ("waar wil ik het over hebben?");
+    `choices` what the young person put in the meeting version of their PDF (sections,
+    goal ids, comments), which also narrows the meeting PDF someone else downloads.
+    """
+
+    __tablename__ = "meetings"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date]
+    talking_points: Mapped[list] = mapped_column(sa.JSON, default=list)
+    choices: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
