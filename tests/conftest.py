@@ -30,18 +30,18 @@ CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _logins = itertools.count(1)
 
 
-@pytest.fixture
-def app_config(tmp_path) -> dict:
-    """Return the settings of a test app: temporary storage, cheap hashing, real CSRF."""
+def app_settings(folder) -> dict:
+    """Return the settings of a test app in `folder`: temporary storage, cheap hashing,
+    real CSRF (also used by test modules that keep one app for the whole module)."""
     return {
         "TESTING": True,
         "ENV_NAME": "test",
         "DEBUG": False,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
-        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{folder / 'test.sqlite'}",
         "MAIL_SERVER": None,
-        "MAIL_OUTBOX": str(tmp_path / "outbox"),
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "MAIL_OUTBOX": str(folder / "outbox"),
+        "UPLOAD_DIR": str(folder / "uploads"),
         "BASE_URL": "http://127.0.0.1:5000",
         "TRUSTED_HOSTS": None,
         "SESSION_COOKIE_SECURE": False,
@@ -54,6 +54,12 @@ def app_config(tmp_path) -> dict:
         "SESSION_IDLE_MINUTES": 120,
         "SESSION_MAX_HOURS": 12,
     }
+
+
+@pytest.fixture
+def app_config(tmp_path) -> dict:
+    """Return the settings of a test app: temporary storage, cheap hashing, real CSRF."""
+    return app_settings(tmp_path)
 
 
 def build_app(config: dict, instance_path):

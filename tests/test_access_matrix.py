@@ -49,7 +49,14 @@ from toekomstplan.models import (
 )
 from toekomstplan.passwords import hash_password
 
-from .conftest import CSRF_INPUT, PASSWORD, TEST_DATABASE_URL, build_app, drop_everything
+from .conftest import (
+    CSRF_INPUT,
+    PASSWORD,
+    TEST_DATABASE_URL,
+    app_settings,
+    build_app,
+    drop_everything,
+)
 from .mediafiles import jpeg_with_gps, png
 
 KINDS = ("owner", "worker", "viewer", "revoked", "other", "anon")
@@ -308,27 +315,7 @@ class World:
 
 def matrix_config(tmp: Path) -> dict:
     """The settings of conftest's `app_config`, for an app that lives as long as this module."""
-    return {
-        "TESTING": True,
-        "ENV_NAME": "test",
-        "DEBUG": False,
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
-        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp / 'test.sqlite'}",
-        "MAIL_SERVER": None,
-        "MAIL_OUTBOX": str(tmp / "outbox"),
-        "UPLOAD_DIR": str(tmp / "uploads"),
-        "BASE_URL": "http://127.0.0.1:5000",
-        "TRUSTED_HOSTS": None,
-        "SESSION_COOKIE_SECURE": False,
-        "ARGON2_TIME_COST": 1,
-        "ARGON2_MEMORY_KIB": 1024,
-        "WTF_CSRF_ENABLED": True,
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "LOGIN_LIMIT": "5 per 15 minutes",
-        "SESSION_IDLE_MINUTES": 120,
-        "SESSION_MAX_HOURS": 12,
-    }
+    return app_settings(tmp)
 
 
 def browser(app):
