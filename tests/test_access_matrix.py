@@ -79,8 +79,8 @@ PUBLIC = {
     "auth.reset",
     "auth.confirm",
     "account.deleted",
-    "account.language",
-    "language.review",  # advice on a text; answers 401 to anonymous visitors
+    "i18n.switch_language",
+    "plainlanguage.review",  # advice on a text; answers 401 to anonymous visitors
     "sharing.invite",  # the landing page of an invitation link: the token is the key
     "sharing.register",  # make an account from an invitation link
 }
@@ -267,7 +267,7 @@ def forms(w: World) -> dict:
         "auth.forgot": {"email": "nobody@example.org"},
         "auth.reset": {"password": NEW_PASSWORD},
         "auth.second_step": {"code": "123456"},
-        "account.language": {"lang": "nl", "next": "/help"},
+        "i18n.switch_language": {"lang": "nl", "next": "/help"},
         "sharing.register": {
             "name": "Nieuwe begeleider",
             "email": "nieuw@example.org",
@@ -276,7 +276,7 @@ def forms(w: World) -> dict:
     }
 
 
-JSON_BODIES = {"language.review": {"text": "Dit is een korte zin.", "lang": "nl"}}
+JSON_BODIES = {"plainlanguage.review": {"text": "Dit is een korte zin.", "lang": "nl"}}
 
 
 # The world

@@ -378,7 +378,7 @@ def test_fetcher_refuses_every_url_but_our_own(app, youth, make_user, listener, 
     with app.test_request_context():
         plan = db.session.get(Plan, youth.plan.id)
         owner = db.session.get(User, youth.id)
-        cover = media_services.attached(plan)["cover"]
+        cover = media_services.attached(plan).cover
         path = Path(app.config["UPLOAD_DIR"]).parent / "other.jpg"
         path.write_bytes(jpeg_with_gps(size=(80, 60)))
         foreign = media_services.store_upload(db.session.get(Plan, other.plan.id), path, label="x")

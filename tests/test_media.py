@@ -360,4 +360,4 @@ def test_plan_with_many_photos_renders_home_in_few_queries(app, client, youth, u
             assert client.get(f"/plans/{youth.plan.id}").status_code == 200
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", count)
-    assert len(statements) <= 6, statements
+    assert len(statements) <= 6, "\n\n".join(statements)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from toekomstplan.language.views import MAX_TEXT
 from toekomstplan.plainlanguage import Hint, read_jargon, review
+from toekomstplan.plainlanguage.views import MAX_TEXT
 
 CATALOGUE = Path(__file__).parent.parent / "toekomstplan" / "translations" / "nl" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%")
@@ -198,7 +198,9 @@ def test_every_jargon_term_is_found_and_its_alternative_is_plain(lang):
 
 def ask(client, csrf_token, body, **kwargs):
     token = csrf_token(client)
-    return client.post("/language/review", json=body, headers={"X-CSRFToken": token}, **kwargs)
+    return client.post(
+        "/plain-language/review", json=body, headers={"X-CSRFToken": token}, **kwargs
+    )
 
 
 def test_review_answers_with_level_and_hints(client, login, make_user, csrf_token):
@@ -257,7 +259,7 @@ def test_review_needs_a_login(client, csrf_token):
 def test_review_needs_the_csrf_header(client, login, make_user):
     user = make_user()
     login(client, user.username, user.password)
-    assert client.post("/language/review", json={"text": "Hallo"}).status_code == 400
+    assert client.post("/plain-language/review", json={"text": "Hallo"}).status_code == 400
 
 
 def test_too_long_text_is_refused(client, login, make_user, csrf_token):
@@ -277,7 +279,7 @@ def test_a_body_without_text_is_refused(client, login, make_user, csrf_token, bo
     user = make_user()
     login(client, user.username, user.password)
     token = csrf_token(client)
-    response = client.post("/language/review", headers={"X-CSRFToken": token}, **body)
+    response = client.post("/plain-language/review", headers={"X-CSRFToken": token}, **body)
     assert response.status_code == 400
     assert response.get_json()["error"]
 

@@ -12,15 +12,16 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
     register_extensions(app)
+    register_http(app)
     register_blueprints(app)
+    register_templating(app)
     register_errorhandlers(app)
-    register_web_hooks(app)
     register_commands(app)
     return app
 
 
 def load_config(app: Flask, overrides: dict | None) -> None:
-    app.config.from_mapping(config_module.Config(app.instance_path).as_dict())
+    app.config.from_mapping(config_module.from_environment(app.instance_path))
     app.config.from_mapping(overrides or {})
     if not app.config.get("SECRET_KEY") and app.config["ENV_NAME"] != "production":
         app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
@@ -49,6 +50,14 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = None
 
 
+def register_http(app: Flask) -> None:
+    """The request class, id URLs, security headers and the access log's writer."""
+    from . import access_log, http
+
+    http.init_app(app)  # before the blueprints: their rules use its id converter
+    access_log.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from .account.views import bp as account_bp
     from .auth.views import bp as auth_bp
@@ -56,13 +65,12 @@ def register_blueprints(app: Flask) -> None:
     from .export.views import bp as export_bp
     from .goals.views import bp as goals_bp
     from .help.views import bp as help_bp
-    from .language.views import bp as language_bp
+    from .i18n import bp as i18n_bp
     from .media.views import bp as media_bp
+    from .plainlanguage.views import bp as plainlanguage_bp
     from .plan.views import bp as plan_bp
     from .sharing.views import bp as sharing_bp
-    from .web import IdConverter
 
-    app.url_map.converters["int"] = IdConverter  # before the rules that use it
     for bp in (
         auth_bp,
         account_bp,
@@ -73,21 +81,22 @@ def register_blueprints(app: Flask) -> None:
         sharing_bp,
         export_bp,
         help_bp,
-        language_bp,
+        plainlanguage_bp,
+        i18n_bp,
     ):
         app.register_blueprint(bp)
+
+
+def register_templating(app: Flask) -> None:
+    from . import templating
+
+    templating.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
     from .errors import register
 
     register(app)
-
-
-def register_web_hooks(app: Flask) -> None:
-    from . import web
-
-    web.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

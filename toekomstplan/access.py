@@ -1,12 +1,18 @@
 """Who may see or change which section of which plan: the one place that decides.
 
-Every view asks this module. The owner (the young person) may do everything. Someone the
-young person shares with gets a `Share`: a role (worker: read, comment, suggest; viewer: read)
-and the sections they may see, each goal included unless hidden from them. Anything else, and
-anything revoked or never shared, is a 404: a plan's existence is not revealed.
+Every view asks this module, through `can()` or a `get_*` helper that loads a row and
+aborts with 404 when the current user may not have it (the shape of flaskr's `get_post`).
+The owner (the young person) may do everything but what is asked of someone else: suggesting
+and a worker's rating. Someone the young person shares with gets a `Share`: a role (worker:
+read, comment, suggest; viewer: read) and the sections they may see, each goal included
+unless hidden from them. Anything else, and anything revoked or never shared, is a 404: a
+plan's existence is not revealed.
 
 The young person can look at their plan "as" someone they share with (preview): while a
 preview is on, every check answers as that person would get it.
+
+Deciding never writes: what was looked at or refused is noted for the access log
+(`access_log.note`), which stores it after the request.
 """
 
 from __future__ import annotations
@@ -17,9 +23,22 @@ import sqlalchemy as sa
 from flask import abort, g, has_request_context, request
 from flask_login import current_user
 
-from . import audit
+from . import access_log, ids
 from .extensions import db
-from .models import AboutItem, Goal, Media, Plan, Share, ShareRole, Step, User
+from .models import (
+    AboutItem,
+    Comment,
+    Goal,
+    Invite,
+    Media,
+    Plan,
+    Share,
+    ShareRole,
+    Step,
+    Suggestion,
+    SuggestionStatus,
+    User,
+)
 
 
 class Section(enum.StrEnum):
@@ -32,13 +51,17 @@ class Section(enum.StrEnum):
 
 class Action(enum.StrEnum):
     VIEW = "view"
-    COMMENT = "comment"  # comment, suggest, give a worker's rating
+    COMMENT = "comment"  # react on a goal: the young person and a worker
+    SUGGEST = "suggest"  # suggest a goal or step, give a worker's rating: a worker, never the owner
     EDIT = "edit"  # change the plan: the young person only
 
 
 def share_of(user: User | None, plan: Plan) -> Share | None:
-    """Return `user`'s share of `plan` (cached for the request), or None."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    """Return `user`'s share of `plan` (cached for the request), or None.
+
+    The young person has no share of their own plan, also while previewing it.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or is_owner(user, plan):
         return None
     cache = g.setdefault("_shares", {}) if has_request_context() else {}
     key = (user.id, plan.id)
@@ -57,13 +80,25 @@ def previewing(plan: Plan) -> Share | None:
 
 def start_preview(plan: Plan, share_id: int | None) -> Share | None:
     """Let the owner see `plan` as one of their shares sees it, for this request only."""
-    if share_id is None or request.method != "GET" or plan.owner_id != current_user.id:
+    if share_id is None or request.method != "GET" or not is_owner(current_user, plan):
         return None
-    share = db.session.get(Share, share_id) if 0 < share_id < 2**31 else None
+    share = db.session.get(Share, share_id) if ids.fits(share_id) else None
     if share is None or share.plan_id != plan.id:
         abort(404)
     g._preview = share
     return share
+
+
+def _sees(share: Share, section: Section, goal: Goal | None) -> bool:
+    if section == Section.INTRO:
+        return share.sees_intro
+    if section == Section.ABOUT:
+        return share.sees_about
+    if section == Section.MEDIA:
+        return share.sees_media
+    if section == Section.GOALS and goal is not None:
+        return goal.id not in share.hidden_goal_ids
+    return True  # the cover and the list of goals (each goal is checked on its own)
 
 
 def can(
@@ -78,21 +113,13 @@ def can(
         return False
     preview = previewing(plan) if plan.owner_id == user.id else None
     if plan.owner_id == user.id and preview is None:
-        return True
+        return action != Action.SUGGEST  # the young person makes goals, not suggestions
     share = preview or share_of(user, plan)
     if share is None or action == Action.EDIT:
         return False
-    if action == Action.COMMENT and share.role != ShareRole.WORKER:
+    if action in (Action.COMMENT, Action.SUGGEST) and share.role != ShareRole.WORKER:
         return False
-    if section == Section.INTRO:
-        return share.sees_intro
-    if section == Section.ABOUT:
-        return share.sees_about
-    if section == Section.MEDIA:
-        return share.sees_media
-    if section == Section.GOALS and goal is not None:
-        return goal.id not in share.hidden_goal_ids
-    return True  # the cover and the list of goals (each goal is checked on its own)
+    return _sees(share, section, goal)
 
 
 def sections_for(user: User | None, plan: Plan) -> dict[str, bool]:
@@ -106,28 +133,32 @@ def visible_goals(user: User | None, plan: Plan, goals: list[Goal]) -> list[Goal
 
 
 def is_owner(user: User | None, plan: Plan) -> bool:
+    """Say whether `user` is the young person whose plan it is."""
     return bool(user and user.is_authenticated and plan.owner_id == user.id)
 
 
+def may_accept_invite(user: User, invite: Invite) -> bool:
+    """Say whether `user` may take an invitation: a supporter, never the young person."""
+    return not user.is_youth and invite.plan.owner_id != user.id
+
+
 def _refuse(plan: Plan | None):
-    """Answer 404, and log the attempt when it was on a real plan."""
+    """Answer 404, and note the attempt for the access log when it was on a real plan."""
     if plan is not None and current_user.is_authenticated:
-        audit.record(plan.id, current_user.id, "refused", request.path[:40])
-        db.session.commit()
+        access_log.note(plan.id, current_user.id, "refused", request.path)
     abort(404)
 
 
 def _seen(plan: Plan, target: str) -> None:
-    """Log a page someone other than the owner looked at."""
+    """Note a page someone other than the owner looked at."""
     if request.method == "GET" and not is_owner(current_user, plan):
-        audit.record(plan.id, current_user.id, "view", target)
-        db.session.commit()
+        access_log.note(plan.id, current_user.id, "view", target)
 
 
 def get_plan(plan_id: int, section: Section = Section.COVER, action: Action = Action.VIEW) -> Plan:
     """Load a plan the current user may access for `section`, or abort with 404."""
     # The session loader already put the user's own plan in the identity map: no query then.
-    plan = db.session.get(Plan, plan_id)
+    plan = db.session.get(Plan, plan_id) if ids.fits(plan_id) else None
     if plan is None or not can(current_user, plan, section, action):
         _refuse(plan)
     _seen(plan, str(section))
@@ -143,7 +174,7 @@ def get_about_item(item_id: int, action: Action = Action.VIEW) -> AboutItem:
 
 
 def get_goal(goal_id: int, action: Action = Action.VIEW) -> Goal:
-    """Load a goal the current user may see (or comment on, or change), or abort with 404."""
+    """Load a goal the current user may see (and comment on, suggest for, or change)."""
     goal = db.session.get(Goal, goal_id)
     if goal is None:
         _refuse(None)
@@ -161,6 +192,50 @@ def get_step(step_id: int, action: Action = Action.VIEW) -> Step:
         _refuse(None)
     get_goal(step.goal_id, action)
     return step
+
+
+def get_comment(comment_id: int) -> Comment:
+    """Load a reaction the current user wrote and may still change, or abort with 404."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        _refuse(None)
+    goal = get_goal(comment.goal_id, Action.COMMENT)
+    if comment.author_id is None or comment.author_id != current_user.id:
+        _refuse(goal.plan)
+    return comment
+
+
+def reply_target(goal: Goal, comment_id: int | None) -> Comment | None:
+    """Return the reaction on `goal` that a reply answers, or None (a new thread)."""
+    comment = db.session.get(Comment, comment_id) if comment_id else None
+    return comment if comment is not None and comment.goal_id == goal.id else None
+
+
+def get_suggestion(suggestion_id: int) -> Suggestion:
+    """Load a suggestion waiting for the current user, the young person, to decide."""
+    suggestion = db.session.get(Suggestion, suggestion_id)
+    if suggestion is None or suggestion.status != SuggestionStatus.PENDING:
+        _refuse(None)
+    get_plan(suggestion.plan_id, Section.GOALS, Action.EDIT)
+    return suggestion
+
+
+def get_share(share_id: int) -> Share:
+    """Load a share of the current user's own plan (who sees what), or abort with 404."""
+    share = db.session.get(Share, share_id)
+    if share is None:
+        _refuse(None)
+    get_plan(share.plan_id, Section.COVER, Action.EDIT)
+    return share
+
+
+def get_invite(invite_id: int) -> Invite:
+    """Load an invitation of the current user's own plan, or abort with 404."""
+    invite = db.session.get(Invite, invite_id)
+    if invite is None:
+        _refuse(None)
+    get_plan(invite.plan_id, Section.COVER, Action.EDIT)
+    return invite
 
 
 TARGET_SECTIONS = {
@@ -188,7 +263,8 @@ def can_see_media(user: User | None, media: Media) -> bool:
         if attachment.goal_id:
             goal = db.session.get(Goal, attachment.goal_id)
         elif attachment.step_id:
-            goal = db.session.get(Step, attachment.step_id).goal
+            step = db.session.get(Step, attachment.step_id)
+            goal = step.goal if step else None
         if can(user, plan, TARGET_SECTIONS[attachment.target], goal=goal):
             return True
         hidden_evidence = hidden_evidence or goal is not None
@@ -200,7 +276,7 @@ def get_media(media_id: str, action: Action = Action.VIEW, *, log: bool = True) 
 
     The bytes of each thumbnail are not logged one by one (`log=False`); the pages are.
     """
-    media = db.session.get(Media, media_id) if len(media_id) <= 32 else None
+    media = db.session.get(Media, media_id) if 0 < len(media_id) <= 32 else None
     if media is None:
         _refuse(None)
     if action == Action.EDIT:
@@ -217,10 +293,3 @@ def get_media(media_id: str, action: Action = Action.VIEW, *, log: bool = True) 
 def own_plan_id(user: User) -> int | None:
     """Return the id of the plan `user` owns, if any."""
     return db.session.scalar(sa.select(Plan.id).where(Plan.owner_id == user.id))
-
-
-def shared_plans(user: User) -> list[Share]:
-    """Return the shares of everyone who invited `user`."""
-    return list(
-        db.session.scalars(sa.select(Share).where(Share.user_id == user.id).order_by(Share.id))
-    )

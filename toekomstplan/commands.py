@@ -1,11 +1,12 @@
-"""Command-line tools for administrators and developers."""
+"""Command-line tools for the operator (who runs the server) and developers."""
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from . import demo
-from .auth import services, two_step
+from .account import two_step
+from .auth import services
 from .media import services as media_services
 
 users = AppGroup("users", help="Manage accounts.")

@@ -1,4 +1,4 @@
-"""Configuration read from environment variables (see .env.example)."""
+"""Configuration read from environment variables (see .env.example), one group at a time."""
 
 import os
 import secrets
@@ -17,78 +17,104 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-class Config:
-    """Settings for every environment; production tightens a few in `check_production`."""
+def _site() -> dict:
+    env = os.environ.get("TOEKOMSTPLAN_ENV", "development")
+    trusted = os.environ.get("TRUSTED_HOSTS")
+    return {
+        "ENV_NAME": env,
+        "DEBUG": _bool("FLASK_DEBUG", False),
+        "TESTING": False,
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "TRUSTED_HOSTS": [h.strip() for h in trusted.split(",")] if trusted else None,
+        # Static URLs carry a content hash (templating.static_url): browsers may keep them.
+        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+        "MAX_CONTENT_LENGTH": _int("MAX_FORM_BYTES", 1024 * 1024),
+        # Rendered plan pages kept per process (see pagecache.py); 0 turns the cache off.
+        "PAGE_CACHE_SIZE": _int("PAGE_CACHE_SIZE", 256),
+        "PAGE_CACHE_SECONDS": _int("PAGE_CACHE_SECONDS", 600),
+    }
 
-    def __init__(self, instance_path: str):
-        env = os.environ.get("TOEKOMSTPLAN_ENV", "development")
-        self.ENV_NAME = env
-        self.DEBUG = _bool("FLASK_DEBUG", False)
-        self.TESTING = False
-        self.SECRET_KEY = os.environ.get("SECRET_KEY")
-        self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or (
-            "sqlite:///" + str(Path(instance_path) / "toekomstplan.sqlite")
-        )
-        # A server connection can drop between requests; a local SQLite file cannot.
-        self.SQLALCHEMY_ENGINE_OPTIONS = {
-            "pool_pre_ping": not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")
-        }
-        self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(
-            Path(instance_path).parent / "uploads"
-        )
-        self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-        trusted = os.environ.get("TRUSTED_HOSTS")
-        self.TRUSTED_HOSTS = [h.strip() for h in trusted.split(",")] if trusted else None
 
-        self.SESSION_COOKIE_HTTPONLY = True
-        self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", env == "production")
-        self.SESSION_COOKIE_NAME = "tp_session"
-        self.SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 120)
-        self.SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
-        self.PERMANENT_SESSION_LIFETIME = self.SESSION_MAX_HOURS * 3600
+def _database(instance: Path) -> dict:
+    uri = os.environ.get("DATABASE_URL") or "sqlite:///" + str(instance / "toekomstplan.sqlite")
+    # A server connection can drop between requests; a local SQLite file cannot.
+    return {
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not uri.startswith("sqlite")},
+    }
+
+
+def _sessions(env: str) -> dict:
+    max_hours = _int("SESSION_MAX_HOURS", 12)
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", env == "production"),
+        "SESSION_COOKIE_NAME": "tp_session",
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 120),
+        "SESSION_MAX_HOURS": max_hours,
+        "PERMANENT_SESSION_LIFETIME": max_hours * 3600,
         # The server ends idle and old sessions (auth/sessions.py), so the cookie need not be
         # re-signed and re-sent with every page: only when the session changes.
-        self.SESSION_REFRESH_EACH_REQUEST = False
-
-        # Static URLs carry a content hash (web.static_url), so browsers may keep them a year.
-        self.SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
-        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the login session
-        self.MAX_CONTENT_LENGTH = _int("MAX_FORM_BYTES", 1024 * 1024)
-
-        # Rendered plan pages kept per process (see pagecache.py); 0 turns the cache off.
-        self.PAGE_CACHE_SIZE = _int("PAGE_CACHE_SIZE", 256)
-        self.PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 600)
-
-        # Photos and videos: the biggest upload, a plan's storage, decoded pixels per photo.
-        self.UPLOAD_MAX_BYTES = _int("UPLOAD_MAX_MB", 500) * 1024 * 1024
-        self.MEDIA_QUOTA_BYTES = _int("MEDIA_QUOTA_MB", 2048) * 1024 * 1024
-        self.MAX_IMAGE_PIXELS = _int("MAX_IMAGE_PIXELS", 50_000_000)
-        # With a reverse proxy: the internal location that serves UPLOAD_DIR (X-Accel-Redirect).
-        self.MEDIA_X_ACCEL_PREFIX = os.environ.get("MEDIA_X_ACCEL_PREFIX")
-
-        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-        self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-        self.LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per 15 minutes")
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the login session
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "LOGIN_LIMIT": os.environ.get("LOGIN_LIMIT", "5 per 15 minutes"),
         # Support workers see many plans: the organisation can make two-step login a must.
-        self.REQUIRE_TWO_STEP_FOR_SUPPORTERS = _bool("REQUIRE_TWO_STEP_FOR_SUPPORTERS", False)
+        "REQUIRE_TWO_STEP_FOR_SUPPORTERS": _bool("REQUIRE_TWO_STEP_FOR_SUPPORTERS", False),
+    }
 
-        self.MAIL_SERVER = os.environ.get("MAIL_SERVER")
-        self.MAIL_PORT = _int("MAIL_PORT", 587)
-        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
-        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-        self.MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
-        self.MAIL_FROM = os.environ.get("MAIL_FROM", "Toekomstplan <noreply@localhost>")
-        self.MAIL_OUTBOX = str(Path(instance_path) / "outbox")
 
-        self.BABEL_DEFAULT_LOCALE = "nl"
-        self.LANGUAGES = ("nl", "en")
-        self.RESET_TOKEN_HOURS = _int("RESET_TOKEN_HOURS", 2)
-        self.ADMIN_RESET_TOKEN_HOURS = _int("ADMIN_RESET_TOKEN_HOURS", 48)
-        self.CONFIRM_TOKEN_HOURS = _int("CONFIRM_TOKEN_HOURS", 72)
+def _media(instance: Path) -> dict:
+    mb = 1024 * 1024
+    return {
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(instance.parent / "uploads"),
+        "STORAGE_URL": os.environ.get("STORAGE_URL", ""),
+        # The biggest upload, a plan's storage, decoded pixels per photo.
+        "UPLOAD_MAX_BYTES": _int("UPLOAD_MAX_MB", 500) * mb,
+        "MEDIA_QUOTA_BYTES": _int("MEDIA_QUOTA_MB", 2048) * mb,
+        "MAX_IMAGE_PIXELS": _int("MAX_IMAGE_PIXELS", 50_000_000),
+        # With a reverse proxy: the internal location that serves UPLOAD_DIR (X-Accel-Redirect).
+        "MEDIA_X_ACCEL_PREFIX": os.environ.get("MEDIA_X_ACCEL_PREFIX"),
+    }
 
-    def as_dict(self) -> dict:
-        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+def _mail(instance: Path) -> dict:
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Toekomstplan <noreply@localhost>"),
+        "MAIL_OUTBOX": str(instance / "outbox"),
+    }
+
+
+def _accounts() -> dict:
+    return {
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "LANGUAGES": ("nl", "en"),
+        "RESET_TOKEN_HOURS": _int("RESET_TOKEN_HOURS", 2),
+        "ADMIN_RESET_TOKEN_HOURS": _int("ADMIN_RESET_TOKEN_HOURS", 48),
+        "CONFIRM_TOKEN_HOURS": _int("CONFIRM_TOKEN_HOURS", 72),
+    }
+
+
+def from_environment(instance_path: str) -> dict:
+    """Return every setting, from the environment or its default for development."""
+    instance = Path(instance_path)
+    site = _site()
+    return {
+        **site,
+        **_database(instance),
+        **_sessions(site["ENV_NAME"]),
+        **_media(instance),
+        **_mail(instance),
+        **_accounts(),
+    }
 
 
 def instance_secret_key(instance_path: str) -> str:

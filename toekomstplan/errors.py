@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from .extensions import limiter
+from .http import wants_json
 
 
 def _page(title: str, message: str, code: int):
@@ -51,7 +52,7 @@ def too_large(error):
         message = _("This file is too big: at most %(mb)d MB.", mb=mb)
     else:
         message = _("What you sent is too big. Make it shorter.")
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(error=message), 413
     return _page(_("This is too big"), message, 413)
 

@@ -2,7 +2,7 @@
 
 SQLite storage in the instance folder by default; set HUEY_REDIS_URL when several machines
 share the work. `make run` starts a consumer beside the web server:
-`huey_consumer toekomstplan.worker.huey`. Tests run tasks at once (`huey.immediate = True`).
+`huey_consumer toekomstplan.consumer.huey`. Tests run tasks at once (`huey.immediate = True`).
 """
 
 import os
@@ -24,20 +24,20 @@ def _make_huey():
 
 
 huey = _make_huey()
-_worker_app = None
+_consumer_app = None
 
 
 @contextmanager
 def app_context():
-    """Give a task the app: the request's own when run at once, else one per worker."""
-    global _worker_app
+    """Give a task the app: the request's own when run at once, else one per consumer."""
+    global _consumer_app
     if has_app_context():
         with nullcontext():
             yield
         return
-    if _worker_app is None:
-        from . import create_app  # the worker builds its app once, on its first task
+    if _consumer_app is None:
+        from . import create_app  # the consumer builds its app once, on its first task
 
-        _worker_app = create_app()
-    with _worker_app.app_context():
+        _consumer_app = create_app()
+    with _consumer_app.app_context():
         yield

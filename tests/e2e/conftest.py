@@ -256,7 +256,7 @@ def make_youth(live_app, media_samples, tmp_path):
         with live_app.app_context():
             user = auth_services.register_youth(
                 name, username, PASSWORD, locale=None, plan_title="My future plan"
-            ).user
+            )
             plan = user.plan
             youth = {"username": username, "password": PASSWORD, "plan_id": plan.id}
             if filled:

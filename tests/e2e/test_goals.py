@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from toekomstplan.goals import cards
+from toekomstplan.goals import inspiration
 
 from .. import mediafiles
 from .conftest import GOALS
@@ -116,7 +116,7 @@ def pick_an_idea(page: Page, youth: dict, t: dict, check_phone_layout) -> dict:
     expect(page.get_by_role("heading", level=1)).to_have_text(t["ideas_title"])
     check_phone_layout(page)
 
-    card = cards.card(CARD, t["lang"])
+    card = inspiration.card(CARD, t["lang"])
     assert card is not None, f"the inspiration card {CARD!r} is gone"
     # The link's name is "Use this idea: <title>" (Chromium puts a space before the colon).
     name = re.compile(rf"^{re.escape(t['use_idea'])}\s*:\s*{re.escape(card['title'])}$")

@@ -1,4 +1,4 @@
-"""My account: language, password, two-step login, and deleting everything."""
+"""My account: password, notifications, two-step login, my data, and deleting everything."""
 
 from flask import (
     Blueprint,
@@ -12,28 +12,27 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_login import current_user, login_required
 
-from ..auth import services, sessions, two_step
-from ..auth.forms import ChangePasswordForm, DeleteAccountForm, TwoStepOffForm, TwoStepSetupForm
-from ..auth.views import safe_next
-from ..export import services as export_services
-from ..export.render import Busy as PdfBusy
+from ..auth import sessions
+from ..auth import two_step as login_codes
+from ..export import render as pdf_render
 from ..extensions import limiter
 from ..passwords import verify_password
-from . import services as account_services
+from . import data_export, services, two_step
+from .forms import ChangePasswordForm, DeleteAccountForm, TwoStepOffForm, TwoStepSetupForm
 
 bp = Blueprint("account", __name__)
 
 
 def _settings_page(form=None, off_form=None, status: int = 200):
+    user = current_user
     return render_template(
         "account/settings.html",
         form=form or ChangePasswordForm(),
         off_form=off_form or TwoStepOffForm(prefix="off"),
-        codes_left=two_step.recovery_codes_left(current_user) if current_user.has_two_step else 0,
-        two_step_required=two_step.is_required(current_user),
+        codes_left=login_codes.recovery_codes_left(user) if user.has_two_step else 0,
+        two_step_required=login_codes.is_required(user),
     ), status
 
 
@@ -76,7 +75,7 @@ def _setup_page(form, status: int = 200):
         "account/two_step.html",
         form=form,
         setup=two_step.enrolment(current_user, secret),
-        required=two_step.is_required(current_user),
+        required=login_codes.is_required(current_user),
     ), status
 
 
@@ -106,6 +105,18 @@ def enable_two_step():
     return _setup_page(form, status=400)
 
 
+def _turn_off_two_step(form: TwoStepOffForm) -> bool:
+    """Turn two-step login off if the form proves it is the owner; else say what is wrong."""
+    if not verify_password(current_user.password_hash, form.password.data):
+        form.password.errors.append(_("This is not your password."))
+    elif login_codes.use_code(current_user, form.code.data) is None:
+        form.code.errors.append(_("This code is not right. Try the new code in the app."))
+    else:
+        two_step.disable(current_user)
+        return True
+    return False
+
+
 @bp.post("/account/two-step/off")
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT"],
@@ -116,19 +127,13 @@ def enable_two_step():
 def disable_two_step():
     if not current_user.has_two_step:
         return redirect(url_for("account.settings"))
-    if two_step.is_required(current_user):
+    if login_codes.is_required(current_user):
         flash(_("Your organisation asks support workers to keep two-step login on."), "error")
         return redirect(url_for("account.settings"))
     form = TwoStepOffForm(prefix="off")
-    if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.password.data):
-            form.password.errors.append(_("This is not your password."))
-        elif two_step.use_code(current_user, form.code.data) is None:
-            form.code.errors.append(_("This code is not right. Try the new code in the app."))
-        else:
-            two_step.disable(current_user)
-            flash(_("Two-step login is off."), "success")
-            return redirect(url_for("account.settings"))
+    if form.validate_on_submit() and _turn_off_two_step(form):
+        flash(_("Two-step login is off."), "success")
+        return redirect(url_for("account.settings"))
     return _settings_page(off_form=form, status=400)
 
 
@@ -136,23 +141,18 @@ def disable_two_step():
 @login_required
 def download_data():
     try:
-        pdf = (
-            export_services.whole_plan_pdf(current_user.plan, current_user)
-            if current_user.plan is not None
-            else None
-        )
-    except PdfBusy:
+        archive = data_export.export_zip(current_user._get_current_object())
+    except pdf_render.Busy:
         flash(_("Many people are making a PDF right now. Try again in a minute."), "error")
         return redirect(url_for("account.settings") + "#my-data")
-    path = account_services.export_zip(current_user, pdf=pdf)
+    # The archive has no name on disk: it is gone as soon as the download ends or breaks off.
     response = send_file(
-        path,
+        archive,
         mimetype="application/zip",
         as_attachment=True,
         download_name="toekomstplan.zip",
         max_age=0,
     )
-    response.call_on_close(lambda: path.unlink(missing_ok=True))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -174,14 +174,3 @@ def delete():
 @bp.get("/account/deleted")
 def deleted():
     return render_template("account/deleted.html")
-
-
-@bp.post("/language")
-def language():
-    lang = request.form.get("lang", "")
-    if lang in current_app.config["LANGUAGES"]:
-        session["locale"] = lang
-        if current_user.is_authenticated:
-            services.set_locale(current_user, lang)
-        refresh()
-    return redirect(safe_next(request.form.get("next")) or url_for("plan.start"))

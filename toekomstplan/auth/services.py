@@ -1,27 +1,19 @@
-"""Accounts: register, authenticate, one-time links, password changes, deletion."""
+"""Accounts: register, authenticate, confirm an address, reset a forgotten password."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 
-from .. import mail, pagecache
+from .. import mail
 from ..extensions import db
-from ..media import services as media_services
 from ..models import LoginToken, Plan, TokenPurpose, User, UserKind, UserSession
 from ..passwords import hash_password, needs_rehash, verify_password
-from . import sessions
-
-
-def external_url(endpoint: str, **values) -> str:
-    """Build a link for a mail from BASE_URL, never from the request's Host header."""
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+from ..tokens import digest, new_token
+from ..urls import external_url
 
 
 def find_by_login(login: str) -> User | None:
@@ -31,16 +23,14 @@ def find_by_login(login: str) -> User | None:
     return db.session.scalar(sa.select(User).where(sa.func.lower(column) == login))
 
 
-@dataclass
-class Registration:
-    user: User | None  # set when the account may log in straight away
-    mailed: bool  # a mail went out (confirmation, or a note to the existing owner)
-
-
 def register_youth(
     name: str, login: str, password: str, locale: str | None, plan_title: str
-) -> Registration:
-    """Create a young person's account and plan; with an e-mail address, confirm it first."""
+) -> User | None:
+    """Create a young person's account and plan; with an e-mail address, confirm it first.
+
+    Return the account when it may log in straight away (a username), else None: a mail
+    went out, a confirmation or a note to the address's owner.
+    """
     login = login.strip()
     password_hash = hash_password(password)  # always, so both answers take as long
     existing = find_by_login(login)
@@ -54,14 +44,14 @@ def register_youth(
                 locale=existing.locale,
                 reset_url=external_url("auth.forgot"),
             )
-            return Registration(user=None, mailed=True)
+            return None
         user = _create(name, password_hash, locale, plan_title, email=email)
         send_confirmation(user)
-        return Registration(user=None, mailed=True)
+        return None
     if existing is not None:
         raise UsernameTaken
     user = _create(name, password_hash, locale, plan_title, username=login)
-    return Registration(user=user, mailed=False)
+    return user
 
 
 class UsernameTaken(Exception):
@@ -94,18 +84,14 @@ def authenticate(login: str, password: str) -> User | None:
     return user
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def make_token(user: User, purpose: TokenPurpose, hours: int) -> str:
     """Create a one-time link token for `user`; only its hash is stored."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     db.session.add(
         LoginToken(
             user_id=user.id,
             purpose=purpose,
-            token_hash=_digest(token),
+            token_hash=digest(token),
             expires_at=datetime.now(UTC) + timedelta(hours=hours),
         )
     )
@@ -117,7 +103,7 @@ def find_token(token: str, purpose: TokenPurpose) -> LoginToken | None:
     """Return the live token record for `token`, or None if unknown, used or expired."""
     record = db.session.scalar(
         sa.select(LoginToken).where(
-            LoginToken.token_hash == _digest(token), LoginToken.purpose == purpose
+            LoginToken.token_hash == digest(token), LoginToken.purpose == purpose
         )
     )
     if record is None or record.used_at or record.expires_at < datetime.now(UTC):
@@ -166,7 +152,7 @@ def request_reset(email: str) -> None:
 
 def make_token_time_equaliser() -> None:
     """Spend about the time a real reset takes, so timing reveals no account."""
-    _digest(secrets.token_urlsafe(32))
+    digest(new_token())
     db.session.rollback()
 
 
@@ -193,33 +179,3 @@ def reset_password(record: LoginToken, password: str) -> User:
     db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
     db.session.commit()
     return user
-
-
-def change_password(user: User, password: str) -> None:
-    """Set a new password and end every other session of this account."""
-    user.password_hash = hash_password(password)
-    sessions.end_others(user)
-    db.session.commit()
-
-
-def set_locale(user: User, locale: str) -> None:
-    """Remember the interface language an account chose."""
-    user.locale = locale
-    db.session.commit()
-
-
-def set_notifications(user: User, *, by_mail: bool, daily: bool) -> None:
-    """Choose whether new reactions come by mail, one by one or once a day."""
-    user.notify_by_mail = by_mail
-    user.notify_daily = by_mail and daily
-    db.session.commit()
-
-
-def delete_account(user: User) -> None:
-    """Delete an account with its plan and everything in it."""
-    plan_id = user.plan.id if user.plan else None
-    db.session.delete(user)
-    db.session.commit()
-    if plan_id is not None:
-        pagecache.forget_plan(plan_id)
-        media_services.delete_plan_files(plan_id)

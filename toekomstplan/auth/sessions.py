@@ -1,7 +1,5 @@
 """Server-side login sessions: a cookie copied before logout is worth nothing after it."""
 
-import hashlib
-import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,15 +11,12 @@ from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import User, UserSession
+from ..tokens import digest, new_token
 
 # Writing last_seen on every request would make every page a write; a minute is precise enough.
 TOUCH_INTERVAL = timedelta(seconds=60)
 # Between a correct password and the code of two-step login: long enough to find the phone.
 PENDING_SECONDS = 5 * 60
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _clear_keeping_locale() -> None:
@@ -33,8 +28,8 @@ def _clear_keeping_locale() -> None:
 
 def start(user: User) -> None:
     """Log `user` in with a fresh session identity and a server-side session record."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(user_id=user.id, token_hash=_digest(token)))
+    token = new_token()
+    db.session.add(UserSession(user_id=user.id, token_hash=digest(token)))
     db.session.commit()
     _clear_keeping_locale()
     session["sid"] = token
@@ -92,7 +87,7 @@ def load(user_id: str) -> User | None:
     if not token or not user_id.isdigit():
         return None
     record = db.session.scalar(
-        _LIVE_SESSION, {"token_hash": _digest(token), "user_id": int(user_id)}
+        _LIVE_SESSION, {"token_hash": digest(token), "user_id": int(user_id)}
     )
     if record is None:
         return None
@@ -115,7 +110,7 @@ def end() -> None:
     """Log out: delete the server-side record so the old cookie no longer works."""
     token = session.get("sid")
     if token:
-        db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == _digest(token)))
+        db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == digest(token)))
         db.session.commit()
     logout_user()
     _clear_keeping_locale()
@@ -126,6 +121,6 @@ def end_others(user: User) -> None:
     token = session.get("sid") or ""
     db.session.execute(
         sa.delete(UserSession).where(
-            UserSession.user_id == user.id, UserSession.token_hash != _digest(token)
+            UserSession.user_id == user.id, UserSession.token_hash != digest(token)
         )
     )

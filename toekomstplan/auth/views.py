@@ -1,7 +1,5 @@
 """Register, log in and out, confirm an address, reset a forgotten password."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -19,6 +17,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import limiter
 from ..models import TokenPurpose, User
+from ..urls import safe_next
 from . import services, sessions, two_step
 from .forms import ForgotForm, LoginForm, NewPasswordForm, RegisterForm, TwoStepCodeForm
 
@@ -30,7 +29,7 @@ ALLOWED_BEFORE_TWO_STEP = {
     "account.enable_two_step",
     "auth.logout",
     "help.page",
-    "account.language",
+    "i18n.switch_language",
     "static",
 }
 # Wrong codes from all addresses together: someone who knows the password and has many
@@ -49,16 +48,6 @@ def _pending_user_id() -> str:
 
 def _wrong_code(response) -> bool:
     return response.status_code == 401
-
-
-def safe_next(target: str | None) -> str | None:
-    """Return `target` if it is a path on this site, else None."""
-    if not target or "\\" in target or any(ord(c) < 32 for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def home_url() -> str:
@@ -94,7 +83,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            result = services.register_youth(
+            user = services.register_youth(
                 form.name.data,
                 form.login.data,
                 form.password.data,
@@ -104,8 +93,8 @@ def register():
         except services.UsernameTaken:
             form.login.errors.append(_("This username is taken. Choose another one."))
         else:
-            if result.user is not None:
-                sessions.start(result.user)
+            if user is not None:
+                sessions.start(user)
                 flash(_("Welcome! Your plan is ready. Start with your cover."), "success")
                 return redirect(home_url())
             return render_template("auth/check_mail.html", email=form.login.data.strip())

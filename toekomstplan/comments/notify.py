@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from huey import crontab
 
@@ -16,6 +16,7 @@ from .. import access, mail
 from ..extensions import db
 from ..jobs import app_context, huey
 from ..models import Comment, Goal, Plan, Share, ShareRole, User
+from ..urls import external_url
 
 
 def readers(goal: Goal) -> list[User]:
@@ -28,10 +29,6 @@ def readers(goal: Goal) -> list[User]:
     ).all()
     people = [plan.owner, *workers]
     return [p for p in people if access.can(p, plan, access.Section.GOALS, goal=goal)]
-
-
-def _link(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
 def mail_now(comment_id: int) -> int:
@@ -55,7 +52,7 @@ def mail_now(comment_id: int) -> int:
                 locale=person.locale,
                 person=person.name,
                 name=plan.owner.name,
-                url=_link("goals.goal", goal_id=goal.id) + f"#comment-{comment.id}",
+                url=external_url("goals.goal", goal_id=goal.id) + f"#comment-{comment.id}",
             )
         sent += 1
     return sent
@@ -100,7 +97,7 @@ def send_digests(now: datetime | None = None) -> int:
                     locale=person.locale,
                     person=person.name,
                     counts=counts,
-                    url=_link("plan.start"),
+                    url=external_url("plan.start"),
                 )
             sent += 1
     db.session.commit()

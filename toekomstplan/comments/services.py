@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from .. import audit
+from .. import access, access_log
 from ..extensions import db
 from ..goals import services as goal_services
+from ..limits import LimitReached
 from ..models import (
     Comment,
     Goal,
@@ -20,20 +21,17 @@ from ..models import (
     User,
     WorkerRating,
 )
+from ..models.comments import COMMENT_MAX, SUGGESTION_TEXT_MAX, SUGGESTION_WHY_MAX
+from ..text import clean_line, clean_text
 from . import notify
 
-COMMENT_MAX = 2000
 COMMENTS_PER_GOAL_MAX = 500
 
 
-class LimitReached(Exception):
-    """A goal holds as many comments as it may."""
-
-
-def _log(plan_id: int, user: User, action: str, target: str) -> None:
-    plan = db.session.get(Plan, plan_id)
-    if plan.owner_id != user.id:
-        audit.record(plan_id, user.id, action, target)
+def _log(plan: Plan, user: User, action: str, target: str) -> None:
+    """Log what someone other than the young person did in their plan."""
+    if not access.is_owner(user, plan):
+        access_log.record(plan.id, user.id, action, target)
 
 
 def add_comment(goal: Goal, author: User, body: str, parent: Comment | None = None) -> Comment:
@@ -49,10 +47,10 @@ def add_comment(goal: Goal, author: User, body: str, parent: Comment | None = No
         goal_id=goal.id,
         author_id=author.id,
         parent_id=parent.parent_id or parent.id if parent else None,
-        body=body.strip()[:COMMENT_MAX],
+        body=clean_text(body, COMMENT_MAX),
     )
     db.session.add(comment)
-    _log(goal.plan_id, author, "comment", f"goal:{goal.id}")
+    _log(goal.plan, author, "comment", f"goal:{goal.id}")
     db.session.flush()
     _mark_read(author, goal)
     db.session.commit()
@@ -62,7 +60,7 @@ def add_comment(goal: Goal, author: User, body: str, parent: Comment | None = No
 
 def edit_comment(comment: Comment, body: str) -> None:
     """Change your own reaction."""
-    comment.body = body.strip()[:COMMENT_MAX]
+    comment.body = clean_text(body, COMMENT_MAX)
     comment.edited_at = datetime.now(UTC)
     db.session.commit()
 
@@ -130,11 +128,11 @@ def suggest(plan: Plan, author: User, text: str, why: str = "", goal: Goal | Non
         plan_id=plan.id,
         goal_id=goal.id if goal else None,
         author_id=author.id,
-        text=text.strip()[:200],
-        why=why.strip()[:1000],
+        text=clean_line(text, SUGGESTION_TEXT_MAX),
+        why=clean_text(why, SUGGESTION_WHY_MAX),
     )
     db.session.add(suggestion)
-    _log(plan.id, author, "suggest", f"goal:{goal.id}" if goal else "goals")
+    _log(plan, author, "suggest", f"goal:{goal.id}" if goal else "goals")
     db.session.commit()
     return suggestion
 
@@ -151,7 +149,7 @@ def pending(plan: Plan, goal: Goal | None = None) -> list[Suggestion]:
 def accept(suggestion: Suggestion, text: str | None = None) -> Goal:
     """Make a suggestion the young person's own (edited first if they like)."""
     plan = db.session.get(Plan, suggestion.plan_id)
-    words = (text or suggestion.text).strip()[:200] or suggestion.text
+    words = clean_line(text, SUGGESTION_TEXT_MAX) or suggestion.text
     suggestion.status = SuggestionStatus.ACCEPTED
     suggestion.decided_at = datetime.now(UTC)
     if suggestion.goal_id:
@@ -180,7 +178,7 @@ def set_worker_rating(goal: Goal, user: User, rating: str) -> None:
         db.session.add(WorkerRating(goal_id=goal.id, user_id=user.id, rating=rating))
     else:
         row.rating = rating
-    _log(goal.plan_id, user, "rate", f"goal:{goal.id}")
+    _log(goal.plan, user, "rate", f"goal:{goal.id}")
     db.session.commit()
 
 

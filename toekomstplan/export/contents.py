@@ -87,15 +87,15 @@ class PdfPlan:
     colours: themes.Colours
     heading_colour: str
     layout: str
-    cover: PdfMedia | None
     sections: dict[str, bool]
-    intro_media: list[PdfMedia]
-    about: dict[str, list]
-    about_media: dict[int, list[PdfMedia]]
-    goals: list[PdfGoal]
-    overall: int
-    gallery: list[PdfMedia]
     frame: meetings.MeetingFrame | None = None
+    cover: PdfMedia | None = None
+    intro_media: list[PdfMedia] = field(default_factory=list)
+    about: dict[str, list] = field(default_factory=dict)
+    about_media: dict[int, list[PdfMedia]] = field(default_factory=dict)
+    goals: list[PdfGoal] = field(default_factory=list)
+    overall: int = 0
+    gallery: list[PdfMedia] = field(default_factory=list)
     talking_points: list[str] = field(default_factory=list)
     summary: meetings.ChangeSummary | None = None
     left_out_images: int = 0
@@ -219,7 +219,7 @@ def _pdf_goal(
             text=step.text,
             done=step.done,
             new=step.id in new_steps,
-            media=images.take_all(shown["steps"].get(step.id, []), new_media),
+            media=images.take_all(shown.steps.get(step.id, []), new_media),
         )
         for step in goal.steps
     ]
@@ -228,11 +228,43 @@ def _pdf_goal(
         goal=goal,
         progress=progress,
         steps=steps,
-        evidence=images.take_all(shown["goal"], new_media),
+        evidence=images.take_all(shown.goal, new_media),
         chart=goal_chart.progress_chart(events, datetime.now(UTC)) if len(events) > 1 else None,
         comments=_comments(goal, comment_cutoff, since, comments_max) if comment_cutoff else [],
         change=change,
     )
+
+
+def _choices_for(
+    viewer: User, plan: Plan, choices: meetings.Choices, frame: meetings.MeetingFrame | None
+) -> meetings.Choices:
+    """Narrow someone else's choices by what the young person chose for this meeting."""
+    if frame and frame.current and not access.is_owner(viewer, plan):
+        return choices.narrowed_by(meetings.Choices.from_json(frame.current.choices))
+    return choices
+
+
+def _front(plan: Plan, images: _Images, sections: dict[str, bool], result: PdfPlan) -> None:
+    """Add the cover photo, the introduction's media and "about me"."""
+    shown = media_services.attached(plan)
+    cover = shown.cover if shown.cover and shown.cover.kind == MediaKind.PHOTO else None
+    result.cover = images.take(cover)
+    if sections["intro"]:
+        result.intro_media = images.take_all(shown.intro)
+    if sections["about"]:
+        result.about = plan_services.group_about_items(plan.about_items)
+        result.about_media = {i: images.take_all(items) for i, items in shown.about.items()}
+
+
+def _add_goals(result: PdfPlan, images: _Images, choices: meetings.Choices, now: datetime) -> None:
+    goals = _included_goals(result.viewer, result.plan, choices)
+    cutoff = _comment_cutoff(choices, now) if result.meeting_version else None
+    since = result.frame.since if result.frame else None
+    per_goal = min(COMMENTS_PER_GOAL_MAX, COMMENTS_MAX // max(1, len(goals)))
+    result.goals = [_pdf_goal(g, images, cutoff, since, per_goal) for g in goals]
+    result.overall = goal_services.overview(goals).overall
+    if since:
+        result.summary = meetings.change_summary([g.change for g in result.goals], since)
 
 
 def collect(
@@ -244,17 +276,12 @@ def collect(
     today: date | None = None,
 ) -> PdfPlan:
     """Gather what `viewer` gets in a PDF of `plan` with `choices`."""
-    today = today or datetime.now(UTC).date()
     now = datetime.now(UTC)
+    today = today or now.date()
     frame = meetings.meeting_frame(plan, today) if meeting_version else None
-    if frame and frame.current and not access.is_owner(viewer, plan):
-        choices = choices.narrowed_by(meetings.Choices.from_json(frame.current.choices))
+    choices = _choices_for(viewer, plan, choices, frame)
     visible = access.sections_for(viewer, plan)
-    sections = {s: s in choices.sections and visible[s] for s in meetings.SECTIONS}
-    images = _Images(viewer, current_app.config["BASE_URL"])
-    shown = media_services.attached(plan)
     colours = themes.colours(plan.cover_theme, plan.cover_color)
-    cover = shown["cover"] if shown["cover"] and shown["cover"].kind == MediaKind.PHOTO else None
     result = PdfPlan(
         plan=plan,
         viewer=viewer,
@@ -263,29 +290,14 @@ def collect(
         colours=colours,
         heading_colour=heading_colour(colours),
         layout=plan.cover_layout if plan.cover_layout in themes.LAYOUTS else "classic",
-        cover=images.take(cover),
-        sections=sections,
-        intro_media=images.take_all(shown["intro"]) if sections["intro"] else [],
-        about=plan_services.group_about_items(plan.about_items) if sections["about"] else {},
-        about_media={},
-        goals=[],
-        overall=0,
-        gallery=[],
+        sections={s: s in choices.sections and visible[s] for s in meetings.SECTIONS},
         frame=frame,
     )
-    if sections["about"]:
-        for item_id, items in shown["about"].items():
-            result.about_media[item_id] = images.take_all(items)
-    since = frame.since if frame else None
-    if sections["goals"]:
-        goals = _included_goals(viewer, plan, choices)
-        cutoff = _comment_cutoff(choices, now) if meeting_version else None
-        per_goal = min(COMMENTS_PER_GOAL_MAX, COMMENTS_MAX // max(1, len(goals)))
-        result.goals = [_pdf_goal(g, images, cutoff, since, per_goal) for g in goals]
-        result.overall = goal_services.overview(goals).overall
-        if since:
-            result.summary = meetings.change_summary([g.change for g in result.goals], since)
-    if sections["media"]:
+    images = _Images(viewer, current_app.config["BASE_URL"])
+    _front(plan, images, result.sections, result)
+    if result.sections["goals"]:
+        _add_goals(result, images, choices, now)
+    if result.sections["media"]:
         result.gallery = _gallery(plan, images)
     if frame and frame.current:
         result.talking_points = list(frame.current.talking_points or [])

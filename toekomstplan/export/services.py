@@ -16,7 +16,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import access, audit
+from .. import access, access_log
 from ..extensions import db
 from ..goals import services as goal_services
 from ..models import Goal, Plan, User
@@ -75,14 +75,10 @@ def make_pdf(
     pdf_plan = contents.collect(plan, viewer, choices, meeting_version=meeting_version, today=today)
     pdf = render.render_pdf(html(pdf_plan), plan=plan, viewer=viewer)
     if not access.is_owner(viewer, plan):
-        audit.record(plan.id, viewer.id, "export", "pdf:meeting" if meeting_version else "pdf:plan")
+        kind = "pdf:meeting" if meeting_version else "pdf:plan"
+        access_log.record(plan.id, viewer.id, "export", kind)
         db.session.commit()
     return pdf
-
-
-def whole_plan_pdf(plan: Plan, viewer: User) -> bytes:
-    """Return the whole plan as `viewer` may have it (the "download all my data" ZIP uses it)."""
-    return make_pdf(plan, viewer)
 
 
 def file_name(plan: Plan, meeting_version: bool, today: date) -> str:

@@ -36,6 +36,11 @@ class Chart:
     def last(self) -> int:
         return self.points[-1].progress
 
+    @property
+    def grid(self) -> list[float]:
+        """The heights of the 0%, 50% and 100% lines."""
+        return [y_of(level) for level in (0, 50, 100)]
+
 
 def y_of(progress: int) -> float:
     return round(PAD + (HEIGHT - 2 * PAD) * (1 - progress / 100), 1)

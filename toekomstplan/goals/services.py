@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from .. import pagecache
+from .. import pagecache, positions
 from ..extensions import db
+from ..limits import LimitReached
 from ..models import (
     Attachment,
     AttachTarget,
@@ -22,14 +23,12 @@ from ..models import (
     Rating,
     Step,
 )
+from ..models.goals import STEP_TEXT_MAX
+from ..text import clean_line
 
 GOALS_MAX = 30
 STEPS_MAX = 20
 ESTIMATES = (0, 25, 50, 75, 100)
-
-
-class LimitReached(Exception):
-    """A plan (or goal) holds as many goals (or steps) as it may."""
 
 
 class Conflict(Exception):
@@ -60,6 +59,7 @@ class Overview:
     achieved: list[Goal]
     overall: int  # mean progress of active and achieved goals (paused ones wait)
     going_well: int  # active goals the young person rates "gaat goed"
+    progress: dict[Goal, int]  # every goal's own progress
 
     @property
     def counted(self) -> int:
@@ -75,10 +75,11 @@ def overview(goals: list[Goal]) -> Overview:
         key=lambda g: g.achieved_at or g.created_at,
         reverse=True,
     )
+    each = {g: progress(g) for g in goals}
     counted = active + achieved
-    overall = round(sum(progress(g) for g in counted) / len(counted)) if counted else 0
+    overall = round(sum(each[g] for g in counted) / len(counted)) if counted else 0
     going_well = sum(1 for g in active if g.rating == Rating.GOOD)
-    return Overview(active, paused, achieved, overall, going_well)
+    return Overview(active, paused, achieved, overall, going_well, each)
 
 
 def load_goals(plan: Plan) -> list[Goal]:
@@ -105,7 +106,7 @@ def _record(goal: Goal, kind: EventKind, value: str | None = None, **links) -> N
 
 
 def _clean_steps(texts: list[str]) -> list[str]:
-    return [t.strip()[:200] for t in texts if t.strip()]
+    return [t for t in (clean_line(t, STEP_TEXT_MAX) for t in texts) if t]
 
 
 def create_goal(
@@ -169,7 +170,8 @@ def add_step(goal: Goal, text: str) -> Step:
     if len(goal.steps) >= STEPS_MAX:
         raise LimitReached
     step = Step(
-        text=text.strip()[:200], position=max((s.position for s in goal.steps), default=0) + 1
+        text=clean_line(text, STEP_TEXT_MAX),
+        position=max((s.position for s in goal.steps), default=0) + 1,
     )
     goal.steps.append(step)
     _record(goal, EventKind.STEP_ADDED, step.text)
@@ -179,7 +181,7 @@ def add_step(goal: Goal, text: str) -> Step:
 
 def update_step(step: Step, text: str) -> None:
     """Change a step's words."""
-    step.text = text.strip()[:200]
+    step.text = clean_line(text, STEP_TEXT_MAX)
     pagecache.plan_changed(step.goal.plan_id)
     db.session.commit()
 
@@ -234,25 +236,16 @@ def set_status(goal: Goal, status: str) -> None:
 
 def move_goal(goal: Goal, direction: int) -> None:
     """Swap a goal with its neighbour above (-1) or below (+1)."""
-    _swap(load_goals(goal.plan), goal, direction)
-    pagecache.plan_changed(goal.plan_id)
-    db.session.commit()
+    if positions.move(load_goals(goal.plan), goal, direction):
+        pagecache.plan_changed(goal.plan_id)
+        db.session.commit()
 
 
 def move_step(step: Step, direction: int) -> None:
     """Swap a step with its neighbour above (-1) or below (+1)."""
-    _swap(list(step.goal.steps), step, direction)
-    pagecache.plan_changed(step.goal.plan_id)
-    db.session.commit()
-
-
-def _swap(items: list, item, direction: int) -> None:
-    index = items.index(item)
-    other = index + direction
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-        for position, each in enumerate(items, start=1):
-            each.position = position
+    if positions.move(list(step.goal.steps), step, direction):
+        pagecache.plan_changed(step.goal.plan_id)
+        db.session.commit()
 
 
 def delete_goal(goal: Goal) -> None:
@@ -308,11 +301,17 @@ def remove_evidence(goal: Goal, media_id: str) -> None:
     db.session.commit()
 
 
-def evidence(goal: Goal) -> dict:
-    """Return the media shown on a goal.
+@dataclass
+class Evidence:
+    """The photos and videos shown on a goal ("what I learned") and on its steps."""
 
-    {"goal": [Media], "steps": {step id: [Media]}, "by_id": {media id: Media}}
-    """
+    goal: list[Media] = field(default_factory=list)
+    steps: dict[int, list[Media]] = field(default_factory=dict)
+    by_id: dict[str, Media] = field(default_factory=dict)
+
+
+def evidence(goal: Goal) -> Evidence:
+    """Return the media shown on a goal and on each of its steps (one query)."""
     step_ids = [s.id for s in goal.steps]
     rows = db.session.execute(
         sa.select(Attachment, Media)
@@ -321,13 +320,13 @@ def evidence(goal: Goal) -> dict:
         .order_by(Attachment.created_at)
         .options(selectinload(Media.files))
     ).all()
-    result: dict = {"goal": [], "steps": {}, "by_id": {}}
+    result = Evidence()
     for attachment, media in rows:
-        result["by_id"][media.id] = media
+        result.by_id[media.id] = media
         if attachment.step_id:
-            result["steps"].setdefault(attachment.step_id, []).append(media)
+            result.steps.setdefault(attachment.step_id, []).append(media)
         else:
-            result["goal"].append(media)
+            result.goal.append(media)
     return result
 
 

@@ -1,6 +1,5 @@
 """Goals: overview, inspiration, create and edit, steps, rating, status, evidence."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
@@ -12,18 +11,15 @@ from .. import access
 from ..access import Action, Section
 from ..comments import services as comment_services
 from ..comments.forms import CommentForm, SuggestionForm
+from ..http import accepts_uploads, wants_json
+from ..limits import LimitReached
 from ..media import services as media_services
 from ..media.messages import refusal_message
 from ..media.refusals import MediaRefused
-from ..web import accepts_uploads
-from . import cards, chart, services
+from . import inspiration, pages, services
 from .forms import EditGoalForm, NewGoalForm, StepForm
 
 bp = Blueprint("goals", __name__)
-
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
 
 
 def _goal_url(goal, anchor: str = "") -> str:
@@ -34,27 +30,20 @@ def _goal_url(goal, anchor: str = "") -> str:
 @login_required
 def overview(plan_id: int):
     plan = access.get_plan(plan_id, Section.GOALS)
-    goals = access.visible_goals(current_user, plan, services.load_goals(plan))
     return render_template(
         "goals/overview.html",
         plan=plan,
-        summary=services.overview(goals),
-        progress=services.progress,
-        can_edit=access.can(current_user, plan, Section.GOALS, Action.EDIT),
-        can_comment=access.can(current_user, plan, Section.GOALS, Action.COMMENT),
-        is_owner=access.is_owner(current_user, plan),
-        unread=comment_services.unread_counts(current_user, [g.id for g in goals]),
-        suggestions=comment_services.pending(plan),
+        page=pages.goals_page(plan, current_user),
         suggestion_form=SuggestionForm(),
     )
 
 
-@bp.get("/plans/<int:plan_id>/inspiration")
+@bp.get("/plans/<int:plan_id>/inspiration", endpoint="inspiration")
 @login_required
-def inspiration(plan_id: int):
+def inspiration_page(plan_id: int):
     plan = access.get_plan(plan_id, Section.GOALS, Action.EDIT)
     return render_template(
-        "goals/inspiration.html", plan=plan, areas=cards.areas(str(get_locale()))
+        "goals/inspiration.html", plan=plan, areas=inspiration.areas(str(get_locale()))
     )
 
 
@@ -62,18 +51,8 @@ def inspiration(plan_id: int):
 @login_required
 def new(plan_id: int):
     plan = access.get_plan(plan_id, Section.GOALS, Action.EDIT)
-    card = cards.card(request.args.get("card", ""), str(get_locale()))
-    form = NewGoalForm(
-        data=None
-        if request.method == "POST" or card is None
-        else {
-            "title": card["title"],
-            "why": card["why"],
-            "helpers": card["helpers"],
-            "steps": "\n".join(card["steps"]),
-            "card": card["key"],
-        }
-    )
+    card = inspiration.card(request.args.get("card", ""), str(get_locale()))
+    form = NewGoalForm.from_card(card if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
             goal = services.create_goal(
@@ -82,10 +61,10 @@ def new(plan_id: int):
                 why=form.why.data or "",
                 helpers=form.helpers.data or "",
                 due=form.due.data,
-                steps=(form.steps.data or "").splitlines(),
-                card=cards.card(form.card.data or "", "nl") and form.card.data,
+                steps=form.step_texts(),
+                card=form.card_key(),
             )
-        except services.LimitReached:
+        except LimitReached:
             flash(
                 _(
                     "You have %(n)d goals: that is the most. Delete one first.",
@@ -105,31 +84,14 @@ def new(plan_id: int):
 @login_required
 def goal(goal_id: int):
     goal = access.get_goal(goal_id)
-    events = services.timeline(goal)
-    evidence = services.evidence(goal)
-    owner = access.is_owner(current_user, goal.plan)
     comment_services.mark_read(current_user, goal)
     return render_template(
         "goals/goal.html",
-        goal=goal,
         plan=goal.plan,
-        progress=services.progress(goal),
-        events=events,
-        chart=chart.progress_chart(events, datetime.now(UTC)),
-        chart_y=chart.y_of,
-        evidence=evidence,
-        shown_media=evidence["by_id"],
+        page=pages.goal_page(goal, current_user),
         step_form=StepForm(),
-        photos=media_services.cover_choices(goal.plan),
-        can_edit=access.can(current_user, goal.plan, Section.GOALS, Action.EDIT),
-        estimates=services.ESTIMATES,
-        is_owner=owner,
-        can_comment=access.can(current_user, goal.plan, Section.GOALS, Action.COMMENT, goal),
-        thread=comment_services.thread(goal),
         comment_form=CommentForm(),
         suggestion_form=SuggestionForm(),
-        suggestions=comment_services.pending(goal.plan, goal),
-        worker_ratings=comment_services.worker_ratings(goal),
     )
 
 
@@ -170,7 +132,7 @@ def add_step(goal_id: int):
     if form.validate_on_submit():
         try:
             services.add_step(goal, form.text.data)
-        except services.LimitReached:
+        except LimitReached:
             flash(_("A goal has at most %(n)d steps.", n=services.STEPS_MAX), "error")
     else:
         flash(form.text.errors[0], "error")
@@ -183,7 +145,7 @@ def toggle_step(step_id: int):
     step = access.get_step(step_id, Action.EDIT)
     services.toggle_step(step, request.form.get("done") == "1")
     goal = step.goal
-    if _wants_json():
+    if wants_json():
         progress = services.progress(goal)
         return jsonify(
             done=step.done,

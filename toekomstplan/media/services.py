@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from .. import pagecache
+from .. import ids, pagecache
 from ..extensions import db
 from ..models import (
     AboutItem,
@@ -26,7 +24,9 @@ from ..models import (
     Plan,
     new_media_id,
 )
+from ..models.media import CAPTION_MAX, LABEL_MAX
 from ..storage import storage
+from ..text import clean_line
 from . import images, videos
 from .refusals import MediaRefused, Refusal
 
@@ -41,8 +41,7 @@ def clean_label(name: str | None) -> str:
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = unicodedata.normalize("NFC", name)
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
-    name = re.sub(r"\s+", " ", name).strip(" .")
-    return name[:120]
+    return re.sub(r"\s+", " ", name).strip(" .")[:LABEL_MAX]
 
 
 def download_name(media: Media, stored: MediaFile) -> str:
@@ -93,7 +92,7 @@ def store_upload(plan: Plan, upload: Path, *, label: str, caption: str = "") -> 
             plan_id=plan.id,
             kind=MediaKind.PHOTO,
             label=clean_label(label),
-            caption=caption.strip(),
+            caption=clean_line(caption, CAPTION_MAX),
         )
         pixels = current_app.config["MAX_IMAGE_PIXELS"]
         _store_variants(
@@ -110,7 +109,7 @@ def store_upload(plan: Plan, upload: Path, *, label: str, caption: str = "") -> 
             plan_id=plan.id,
             kind=MediaKind.VIDEO,
             label=clean_label(label),
-            caption=caption.strip(),
+            caption=clean_line(caption, CAPTION_MAX),
             status=MediaStatus.PROCESSING,
         )
         stored = storage().save(_key(media, "incoming", ""), upload)
@@ -148,23 +147,29 @@ def _file_row(variant: str, content_type: str, stored, width=None, height=None) 
 
 def _store_variants(media: Media, make) -> None:
     """Run `make(workdir)` for image variants and store them; on any failure store nothing."""
-    workdir = Path(tempfile.mkdtemp(dir=storage().tmp_dir()))
     try:
-        for variant in make(workdir):
-            stored = storage().save(_key(media, variant.name, variant.content_type), variant.path)
-            media.files.append(
-                _file_row(variant.name, variant.content_type, stored, variant.width, variant.height)
-            )
-            if variant.name == "master":
-                media.width, media.height = variant.width, variant.height
+        with storage().workspace() as workdir:
+            for row in _save_variants(media, make(workdir)):
+                media.files.append(row)
+                if row.variant == "master":
+                    media.width, media.height = row.width, row.height
         media.size_bytes = (media.size_bytes or 0) + sum(
             f.size for f in media.files if f.variant != "incoming"
         )
     except BaseException:
         storage().delete_prefix(f"{media.plan_id}/{media.id}")
         raise
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _save_variants(media: Media, variants: list[images.Variant]) -> list[MediaFile]:
+    """Store written image variants and return their rows (not yet added to the session)."""
+    rows = []
+    for variant in variants:
+        stored = storage().save(_key(media, variant.name, variant.content_type), variant.path)
+        rows.append(
+            _file_row(variant.name, variant.content_type, stored, variant.width, variant.height)
+        )
+    return rows
 
 
 def enqueue_video(media: Media) -> None:
@@ -183,29 +188,24 @@ def prepare_video(media_id: str) -> None:
     if incoming is None:
         _fail(media, Refusal.VIDEO_FAILED)
         return
-    workdir = Path(tempfile.mkdtemp(dir=storage().tmp_dir()))
     new_rows: list[MediaFile] = []
     try:
-        prepared = videos.prepare_video(storage().path(incoming.key), workdir)
-        stored = storage().save(_key(media, "video", "video/mp4"), prepared.video)
-        new_rows.append(_file_row("video", "video/mp4", stored, prepared.width, prepared.height))
-        (workdir / "poster").mkdir()
-        poster = images.process_photo(
-            prepared.poster, workdir / "poster", max_pixels=current_app.config["MAX_IMAGE_PIXELS"]
-        )
-        for variant in poster:
-            stored = storage().save(_key(media, variant.name, variant.content_type), variant.path)
+        with storage().local_copy(incoming.key) as source, storage().workspace() as workdir:
+            prepared = videos.prepare_video(source, workdir / "video")
+            stored = storage().save(_key(media, "video", "video/mp4"), prepared.video)
             new_rows.append(
-                _file_row(variant.name, variant.content_type, stored, variant.width, variant.height)
+                _file_row("video", "video/mp4", stored, prepared.width, prepared.height)
             )
+            (workdir / "poster").mkdir()
+            pixels = current_app.config["MAX_IMAGE_PIXELS"]
+            poster = images.process_photo(prepared.poster, workdir / "poster", max_pixels=pixels)
+            new_rows += _save_variants(media, poster)
     except MediaRefused as refused:
         current_app.logger.warning("video %s refused: %s", media_id, refused)
         for row in new_rows:
             storage().delete(row.key)
         _fail(media, refused.reason)
         return
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     media.files.remove(incoming)
     media.files.extend(new_rows)
     media.width, media.height, media.duration = prepared.width, prepared.height, prepared.duration
@@ -239,7 +239,7 @@ def retry_video(media: Media) -> None:
 
 def update_caption(media: Media, caption: str) -> None:
     """Save a caption."""
-    media.caption = caption.strip()
+    media.caption = clean_line(caption, CAPTION_MAX)
     pagecache.plan_changed(media.plan_id)
     db.session.commit()
 
@@ -293,7 +293,7 @@ def set_attachments(media: Media, *, intro: bool, about_item_ids: set[int]) -> N
         db.session.scalars(
             sa.select(AboutItem.id).where(
                 AboutItem.plan_id == media.plan_id,
-                AboutItem.id.in_({i for i in about_item_ids if 0 < i < 2**31} or {0}),
+                AboutItem.id.in_({i for i in about_item_ids if ids.fits(i)} or {0}),
             )
         )
     )
@@ -320,29 +320,36 @@ def set_attachments(media: Media, *, intro: bool, about_item_ids: set[int]) -> N
     db.session.commit()
 
 
-def attached(plan: Plan) -> dict:
-    """Return what is shown where, in three queries however many photos there are.
+@dataclass
+class Shown:
+    """Which ready photos and videos a plan shows where."""
 
-    {"cover": Media | None, "intro": [Media], "about": {item id: [Media]}, "recent": [Media]}
-    """
+    cover: Media | None = None
+    intro: list[Media] = field(default_factory=list)
+    about: dict[int, list[Media]] = field(default_factory=dict)  # by "about me" item id
+    recent: list[Media] = field(default_factory=list)  # the newest six
+
+
+def attached(plan: Plan) -> Shown:
+    """Return what is shown where, in three queries however many photos there are."""
     ready = db.session.scalars(
         sa.select(Media)
         .where(Media.plan_id == plan.id, Media.status == MediaStatus.READY)
         .order_by(Media.created_at.desc())
         .options(selectinload(Media.files))
     ).all()
-    result: dict = {"cover": None, "intro": [], "about": {}, "recent": ready[:6]}
+    result = Shown(recent=list(ready[:6]))
     media = {m.id: m for m in ready}
     for attachment in plan.attachments:
         item = media.get(attachment.media_id)
         if item is None or not item.is_ready:
             continue
         if attachment.target == AttachTarget.COVER:
-            result["cover"] = item
+            result.cover = item
         elif attachment.target == AttachTarget.INTRO:
-            result["intro"].append(item)
-        elif attachment.target == AttachTarget.ABOUT:
-            result["about"].setdefault(attachment.about_item_id, []).append(item)
+            result.intro.append(item)
+        elif attachment.target == AttachTarget.ABOUT and attachment.about_item_id:
+            result.about.setdefault(attachment.about_item_id, []).append(item)
     return result
 
 

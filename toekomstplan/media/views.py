@@ -17,9 +17,10 @@ from flask_login import current_user, login_required
 
 from .. import access
 from ..access import Action, Section
+from ..http import accepts_uploads, wants_json
 from ..models import MediaKind
+from ..models.media import CAPTION_MAX
 from ..storage import storage
-from ..web import accepts_uploads
 from . import services
 from .forms import AttachForm, CaptionForm
 from .messages import refusal_message
@@ -27,10 +28,6 @@ from .messages import refusal_message
 bp = Blueprint("media", __name__)
 
 SERVED_VARIANTS = {"display", "thumb", "print", "master", "video"}
-
-
-def wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
 
 
 @bp.get("/plans/<int:plan_id>/media")
@@ -56,7 +53,7 @@ def upload(plan_id: int):
                     plan,
                     Path(file.stream.name),
                     label=file.filename or "",
-                    caption=request.form.get("caption", "")[:300],
+                    caption=request.form.get("caption", "")[:CAPTION_MAX],
                 )
             )
         except services.MediaRefused as refused:

@@ -2,21 +2,12 @@
 
 from .accounts import LoginToken, RecoveryCode, TokenPurpose, User, UserKind, UserSession
 from .base import UTCDateTime, utcnow
+from .comments import Comment, ReadMark, Suggestion, SuggestionStatus, WorkerRating
 from .goals import EventKind, Goal, GoalStatus, ProgressEvent, Rating, Step
 from .media import Attachment, AttachTarget, Media, MediaFile, MediaKind, MediaStatus, new_media_id
-from .plan import AboutItem, AboutKind, Meeting, Plan
-from .sharing import (
-    AccessEvent,
-    Comment,
-    HiddenGoal,
-    Invite,
-    ReadMark,
-    Share,
-    ShareRole,
-    Suggestion,
-    SuggestionStatus,
-    WorkerRating,
-)
+from .meetings import Meeting
+from .plan import AboutItem, AboutKind, Plan
+from .sharing import AccessEvent, HiddenGoal, Invite, Share, ShareRole
 
 __all__ = [
     "utcnow",

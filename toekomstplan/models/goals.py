@@ -15,6 +15,11 @@ from .base import UTCDateTime, utcnow
 if TYPE_CHECKING:
     from .plan import Plan
 
+GOAL_TITLE_MAX = 120
+GOAL_WHY_MAX = 1000
+GOAL_HELPERS_MAX = 200
+STEP_TEXT_MAX = 200
+
 
 class GoalStatus(enum.StrEnum):
     ACTIVE = "active"
@@ -49,9 +54,9 @@ class Goal(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(sa.String(120))
+    title: Mapped[str] = mapped_column(sa.String(GOAL_TITLE_MAX))
     why: Mapped[str] = mapped_column(sa.Text, default="")
-    helpers: Mapped[str] = mapped_column(sa.String(200), default="")
+    helpers: Mapped[str] = mapped_column(sa.String(GOAL_HELPERS_MAX), default="")
     due: Mapped[date | None]
     status: Mapped[str] = mapped_column(sa.String(10), default=GoalStatus.ACTIVE)
     rating: Mapped[str | None] = mapped_column(sa.String(10))
@@ -86,7 +91,7 @@ class Step(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     goal_id: Mapped[int] = mapped_column(sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(sa.String(200))
+    text: Mapped[str] = mapped_column(sa.String(STEP_TEXT_MAX))
     done: Mapped[bool] = mapped_column(default=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     position: Mapped[int] = mapped_column(default=0)

@@ -16,6 +16,9 @@ from .base import UTCDateTime, utcnow
 if TYPE_CHECKING:
     from .plan import Plan
 
+CAPTION_MAX = 300
+LABEL_MAX = 120
+
 
 class MediaKind(enum.StrEnum):
     PHOTO = "photo"
@@ -51,8 +54,8 @@ class Media(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(8))
     status: Mapped[str] = mapped_column(sa.String(12), default=MediaStatus.READY)
     failure: Mapped[str | None] = mapped_column(sa.String(32))
-    caption: Mapped[str] = mapped_column(sa.String(300), default="")
-    label: Mapped[str] = mapped_column(sa.String(120), default="")  # the client's file name
+    caption: Mapped[str] = mapped_column(sa.String(CAPTION_MAX), default="")
+    label: Mapped[str] = mapped_column(sa.String(LABEL_MAX), default="")  # the client's file name
     width: Mapped[int | None]
     height: Mapped[int | None]
     duration: Mapped[float | None]

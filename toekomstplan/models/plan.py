@@ -1,9 +1,9 @@
-"""The plan: its cover columns, "about me" and care meetings."""
+"""The plan: its cover columns and "about me"."""
 
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -16,6 +16,11 @@ from .media import Attachment, Media
 
 if TYPE_CHECKING:
     from .accounts import User
+
+COVER_TITLE_MAX = 80
+COVER_SUBTITLE_MAX = 140
+INTRO_MAX = 5000
+ABOUT_TEXT_MAX = 200
 
 
 class AboutKind(enum.StrEnum):
@@ -33,8 +38,8 @@ class Plan(db.Model):
     owner_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True
     )
-    cover_title: Mapped[str] = mapped_column(sa.String(80))
-    cover_subtitle: Mapped[str] = mapped_column(sa.String(140), default="")
+    cover_title: Mapped[str] = mapped_column(sa.String(COVER_TITLE_MAX))
+    cover_subtitle: Mapped[str] = mapped_column(sa.String(COVER_SUBTITLE_MAX), default="")
     cover_theme: Mapped[str] = mapped_column(sa.String(20), default="sunrise")
     cover_color: Mapped[str | None] = mapped_column(sa.String(7))
     cover_layout: Mapped[str] = mapped_column(sa.String(20), default="classic")
@@ -78,28 +83,8 @@ class AboutItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(16))
-    text: Mapped[str] = mapped_column(sa.String(200))
+    text: Mapped[str] = mapped_column(sa.String(ABOUT_TEXT_MAX))
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     plan: Mapped[Plan] = relationship(back_populates="about_items")
-
-
-class Meeting(db.Model):
-    """A care meeting the young person records: its date marks "since the last meeting".
-
-    `talking_points` holds up to three short texts ("waar wil ik het over hebben?");
-    `choices` what the young person put in the meeting version of their PDF (sections,
-    goal ids, comments), which also narrows the meeting PDF someone else downloads.
-    """
-
-    __tablename__ = "meetings"
-    __table_args__ = (sa.UniqueConstraint("plan_id", "held_on"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    held_on: Mapped[date]
-    talking_points: Mapped[list] = mapped_column(sa.JSON, default=list)
-    choices: Mapped[dict | None] = mapped_column(sa.JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,4 +1,4 @@
-"""Sharing: who may see a plan, invitations, the access log, reactions and suggestions."""
+"""Sharing: who may see a plan, invitations, and the access log of what they did."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from .base import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from .accounts import User
-    from .goals import Goal
     from .plan import Plan
+
+
+SHARE_LABEL_MAX = 80
 
 
 class ShareRole(enum.StrEnum):
@@ -33,7 +35,8 @@ class Share(db.Model):
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(sa.String(10))
-    label: Mapped[str] = mapped_column(sa.String(80), default="")  # "mijn begeleider Mo"
+    # What the young person calls them: "mijn begeleider Mo".
+    label: Mapped[str] = mapped_column(sa.String(SHARE_LABEL_MAX), default="")
     sees_intro: Mapped[bool] = mapped_column(default=True)
     sees_about: Mapped[bool] = mapped_column(default=True)
     sees_media: Mapped[bool] = mapped_column(default=True)
@@ -73,7 +76,7 @@ class Invite(db.Model):
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     role: Mapped[str] = mapped_column(sa.String(10))
-    label: Mapped[str] = mapped_column(sa.String(80), default="")
+    label: Mapped[str] = mapped_column(sa.String(SHARE_LABEL_MAX), default="")
     email: Mapped[str | None] = mapped_column(sa.String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -98,78 +101,3 @@ class AccessEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     user: Mapped[User | None] = relationship()
-
-
-class Comment(db.Model):
-    """A reaction on a goal; replies point at the comment they answer."""
-
-    __tablename__ = "comments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    goal_id: Mapped[int] = mapped_column(sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"))
-    # A deleted supporter's comments stay, shown as from "verwijderd account".
-    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    author: Mapped[User | None] = relationship()
-    goal: Mapped[Goal] = relationship()
-
-
-class SuggestionStatus(enum.StrEnum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-
-
-class Suggestion(db.Model):
-    """A worker's proposed goal (goal_id empty) or step (for goal_id); the youth decides."""
-
-    __tablename__ = "suggestions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    goal_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    text: Mapped[str] = mapped_column(sa.String(200))
-    why: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[str] = mapped_column(sa.String(10), default=SuggestionStatus.PENDING)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    author: Mapped[User | None] = relationship()
-
-
-class WorkerRating(db.Model):
-    """A support worker's own view of how a goal is going, shown beside the youth's."""
-
-    __tablename__ = "worker_ratings"
-
-    goal_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    rating: Mapped[str] = mapped_column(sa.String(10))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-    user: Mapped[User] = relationship()
-
-
-class ReadMark(db.Model):
-    """Until when a person has read the comments on a goal (for unread markers)."""
-
-    __tablename__ = "read_marks"
-
-    goal_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,21 +3,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import Optional, Regexp
 
-from ..models import AboutKind
+from ..forms import max_length, required
+from ..models import AboutKind, Media, Plan
+from ..models.plan import ABOUT_TEXT_MAX, COVER_SUBTITLE_MAX, COVER_TITLE_MAX, INTRO_MAX
 from . import themes
 
-INTRO_MAX = 5000
-ABOUT_TEXT_MAX = 200
-
-
-def _max(n: int) -> Length:
-    return Length(max=n, message=_l("Use at most %(max)d characters."))
-
-
-def _required() -> InputRequired:
-    return InputRequired(message=_l("Please fill this in."))
+DEFAULT_OWN_COLOUR = "#5b8def"
 
 
 # WTForms 3.3 deprecates choices given as tuples.
@@ -29,13 +22,13 @@ ABOUT_KINDS = [
 
 
 class CoverForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[_required(), _max(80)])
-    subtitle = StringField(_l("Subtitle"), validators=[Optional(), _max(140)])
+    title = StringField(_l("Title"), validators=[required(), max_length(COVER_TITLE_MAX)])
+    subtitle = StringField(_l("Subtitle"), validators=[Optional(), max_length(COVER_SUBTITLE_MAX)])
     theme = RadioField(
         _l("Colours"),
         choices=[SelectChoice(k, t.label) for k, t in themes.THEMES.items()]
         + [SelectChoice(themes.CUSTOM, _l("My own colour"))],
-        validators=[_required()],
+        validators=[required()],
     )
     color = StringField(
         _l("My own colour"),
@@ -47,7 +40,7 @@ class CoverForm(FlaskForm):
     layout = RadioField(
         _l("Layout"),
         choices=[SelectChoice(k, label) for k, label in themes.LAYOUTS.items()],
-        validators=[_required()],
+        validators=[required()],
     )
 
     photo = RadioField(_l("Photo or drawing"), validators=[Optional()])
@@ -62,11 +55,34 @@ class CoverForm(FlaskForm):
         validators=[Optional()],
     )
 
+    @classmethod
+    def for_plan(cls, plan: Plan, photos: list[Media], cover: Media | None) -> "CoverForm":
+        """Return the form with the plan's cover filled in, and its photos to choose from."""
+        form = cls(
+            data={
+                "title": plan.cover_title,
+                "subtitle": plan.cover_subtitle,
+                "theme": plan.cover_theme,
+                "color": plan.cover_color or DEFAULT_OWN_COLOUR,
+                "layout": plan.cover_layout,
+                "photo": cover.id if cover else "",
+                "focus": plan.cover_photo_focus,
+            }
+        )
+        return form.with_photos(photos)
+
+    def with_photos(self, photos: list[Media]) -> "CoverForm":
+        """Offer these photos (and no photo) for the cover."""
+        self.photo.choices = [SelectChoice("", _l("No photo"))] + [
+            SelectChoice(m.id, m.caption or m.label or _l("Photo")) for m in photos
+        ]
+        return self
+
 
 class IntroForm(FlaskForm):
-    text = TextAreaField(_l("My introduction"), validators=[Optional(), _max(INTRO_MAX)])
+    text = TextAreaField(_l("My introduction"), validators=[Optional(), max_length(INTRO_MAX)])
 
 
 class AboutItemForm(FlaskForm):
-    kind = RadioField(_l("What is it?"), choices=ABOUT_KINDS, validators=[_required()])
-    text = StringField(_l("In a few words"), validators=[_required(), _max(ABOUT_TEXT_MAX)])
+    kind = RadioField(_l("What is it?"), choices=ABOUT_KINDS, validators=[required()])
+    text = StringField(_l("In a few words"), validators=[required(), max_length(ABOUT_TEXT_MAX)])

@@ -2,17 +2,16 @@
 
 import sqlalchemy as sa
 
-from .. import pagecache
+from .. import pagecache, positions
 from ..extensions import db
+from ..limits import LimitReached
 from ..media import services as media_services
 from ..models import AboutItem, Media, Plan
+from ..models.plan import ABOUT_TEXT_MAX, INTRO_MAX
+from ..text import clean_line, clean_text
 from . import themes
 
 ABOUT_ITEMS_MAX = 60
-
-
-class LimitReached(Exception):
-    """A plan holds as many items of this sort as it may."""
 
 
 def update_cover(
@@ -40,7 +39,7 @@ def update_cover(
 
 def update_intro(plan: Plan, text: str) -> None:
     """Save the introduction exactly as written (line breaks normalised)."""
-    plan.intro_text = (text or "").replace("\r\n", "\n").strip()
+    plan.intro_text = clean_text(text, INTRO_MAX)
     pagecache.plan_changed(plan.id)
     db.session.commit()
 
@@ -57,7 +56,9 @@ def add_about_item(plan: Plan, kind: str, text: str) -> AboutItem:
             AboutItem.plan_id == plan.id, AboutItem.kind == kind
         )
     )
-    item = AboutItem(plan_id=plan.id, kind=kind, text=text.strip(), position=(last or 0) + 1)
+    item = AboutItem(
+        plan_id=plan.id, kind=kind, text=clean_line(text, ABOUT_TEXT_MAX), position=(last or 0) + 1
+    )
     db.session.add(item)
     pagecache.plan_changed(plan.id)
     db.session.commit()
@@ -73,7 +74,7 @@ def update_about_item(item: AboutItem, kind: str, text: str) -> None:
             )
         )
         item.kind, item.position = kind, (last or 0) + 1
-    item.text = text.strip()
+    item.text = clean_line(text, ABOUT_TEXT_MAX)
     pagecache.plan_changed(item.plan_id)
     db.session.commit()
 
@@ -92,12 +93,7 @@ def move_about_item(item: AboutItem, direction: int) -> None:
         .where(AboutItem.plan_id == item.plan_id, AboutItem.kind == item.kind)
         .order_by(AboutItem.position, AboutItem.id)
     ).all()
-    index = siblings.index(item)
-    other = index + direction
-    if 0 <= other < len(siblings):
-        siblings[index], siblings[other] = siblings[other], siblings[index]
-        for position, sibling in enumerate(siblings, start=1):
-            sibling.position = position
+    if positions.move(list(siblings), item, direction):
         pagecache.plan_changed(item.plan_id)
         db.session.commit()
 

@@ -3,17 +3,18 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms import SelectChoice
 
 from .. import access, pagecache
 from ..access import Action, Section
-from ..goals import services as goal_services
+from ..limits import LimitReached
 from ..media import services as media_services
 from ..sharing import services as sharing_services
-from . import services
+from . import pages, services, themes
 from .forms import AboutItemForm, CoverForm, IntroForm
 
 bp = Blueprint("plan", __name__)
+# Every page of a plan wears its cover's colours: the theme_style macro reads them.
+bp.add_app_template_global(themes, "themes")
 
 
 @bp.get("/")
@@ -28,37 +29,15 @@ def start():
     return redirect(url_for("plan.home", plan_id=plan_id))
 
 
-def _attached_for_viewer(plan) -> dict:
-    """What is shown where, without the photos this person may not load (a hidden goal's)."""
-    shown = media_services.attached(plan)
-    shown["recent"] = [m for m in shown["recent"] if access.can_see_media(current_user, m)]
-    return shown
-
-
 @bp.get("/plans/<int:plan_id>")
 @login_required
 def home(plan_id: int):
     plan = access.get_plan(plan_id)
     preview = access.start_preview(plan, request.args.get("as", type=int))
     page = pagecache.render_plan_page(
-        "plan/home.html",
-        plan,
-        lambda: {
-            "attached": _attached_for_viewer,
-            "goal_overview": lambda plan: goal_services.overview(
-                access.visible_goals(current_user, plan, goal_services.load_goals(plan))
-            ),
-            "progress_of": goal_services.progress,
-            "group_about_items": services.group_about_items,
-            "can_edit": access.can(current_user, plan, Section.COVER, Action.EDIT),
-            "sees": access.sections_for(current_user, plan),
-            "preview": preview,
-        },
+        "plan/home.html", plan, lambda: {"page": pages.home_page(plan, current_user, preview)}
     )
-    if not access.is_owner(current_user, plan):
-        share = access.share_of(current_user, plan)
-        if share is not None:
-            sharing_services.mark_visit(share)
+    sharing_services.note_visit(current_user, plan)
     return page
 
 
@@ -67,23 +46,10 @@ def home(plan_id: int):
 def cover(plan_id: int):
     plan = access.get_plan(plan_id, Section.COVER, Action.EDIT)
     photos = media_services.cover_choices(plan)
-    current = media_services.attached(plan)["cover"]
-    form = CoverForm(
-        data=None
-        if request.method == "POST"
-        else {
-            "title": plan.cover_title,
-            "subtitle": plan.cover_subtitle,
-            "theme": plan.cover_theme,
-            "color": plan.cover_color or "#5b8def",
-            "layout": plan.cover_layout,
-            "photo": current.id if current else "",
-            "focus": plan.cover_photo_focus,
-        }
-    )
-    form.photo.choices = [SelectChoice("", _("No photo"))] + [
-        SelectChoice(m.id, m.caption or m.label or _("Photo")) for m in photos
-    ]
+    if request.method == "POST":
+        form = CoverForm().with_photos(photos)
+    else:
+        form = CoverForm.for_plan(plan, photos, media_services.attached(plan).cover)
     if form.validate_on_submit():
         services.update_cover(
             plan,
@@ -97,7 +63,6 @@ def cover(plan_id: int):
         )
         flash(_("Your cover is saved."), "success")
         return redirect(url_for("plan.home", plan_id=plan.id))
-    status = 400 if form.errors else 200
     photos_by_id = {m.id: m for m in photos}
     return render_template(
         "plan/cover.html",
@@ -105,7 +70,7 @@ def cover(plan_id: int):
         form=form,
         photos=photos_by_id,
         cover_media=photos_by_id.get(form.photo.data) if form.photo.data else None,
-    ), status
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/plans/<int:plan_id>/intro", methods=["GET", "POST"])
@@ -130,7 +95,7 @@ def about(plan_id: int):
     if form.validate_on_submit():
         try:
             services.add_about_item(plan, form.kind.data, form.text.data)
-        except services.LimitReached:
+        except LimitReached:
             flash(_("Your list is full. Delete something first."), "error")
         else:
             flash(_("Added to your list."), "success")

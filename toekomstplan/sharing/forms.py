@@ -10,10 +10,11 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..auth.forms import check_new_password
+from ..forms import check_new_password, max_length, required
+from ..models.sharing import SHARE_LABEL_MAX
 
 ROLES = [
     SelectChoice("worker", _l("Support worker: reads, comments and suggests")),
@@ -21,14 +22,10 @@ ROLES = [
 ]
 
 
-def _required():
-    return InputRequired(message=_l("Please fill this in."))
-
-
 class InviteForm(FlaskForm):
     label = StringField(
         _l("Who is it?"),
-        validators=[_required(), Length(max=80, message=_l("Use at most %(max)d characters."))],
+        validators=[required(), max_length(SHARE_LABEL_MAX)],
     )
     role = RadioField(_l("What may they do?"), choices=ROLES, default="worker")
     email = StringField(
@@ -52,9 +49,9 @@ class ShareForm(FlaskForm):
 
 
 class SupporterRegisterForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[_required(), Length(max=80)])
+    name = StringField(_l("Your name"), validators=[required(), Length(max=80)])
     email = StringField(
         _l("E-mail address"),
-        validators=[_required(), Email(message=_l("This e-mail address is not complete."))],
+        validators=[required(), Email(message=_l("This e-mail address is not complete."))],
     )
-    password = PasswordField(_l("Password"), validators=[_required(), check_new_password])
+    password = PasswordField(_l("Password"), validators=[required(), check_new_password])

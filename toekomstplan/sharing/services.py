@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from .. import audit, mail, pagecache
+from .. import access, access_log, mail, pagecache
 from ..extensions import db
 from ..models import (
     AccessEvent,
@@ -20,7 +17,6 @@ from ..models import (
     Goal,
     HiddenGoal,
     Invite,
-    Media,
     Plan,
     ProgressEvent,
     Share,
@@ -28,7 +24,11 @@ from ..models import (
     User,
     UserKind,
 )
+from ..models.sharing import SHARE_LABEL_MAX
 from ..passwords import hash_password
+from ..text import clean_line
+from ..tokens import digest, new_token
+from ..urls import external_url
 
 INVITE_DAYS = 7
 INVITES_OPEN_MAX = 20
@@ -42,26 +42,22 @@ class InviteProblem(Exception):
         self.reason = reason
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_invite(plan: Plan, *, role: str, label: str, email: str | None) -> str:
     """Make a one-time link valid for seven days; return it (only its hash is stored)."""
     role = role if role in (ShareRole.WORKER, ShareRole.VIEWER) else ShareRole.VIEWER
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     db.session.add(
         Invite(
             plan_id=plan.id,
-            token_hash=_digest(token),
+            token_hash=digest(token),
             role=role,
-            label=label.strip()[:80],
+            label=clean_line(label, SHARE_LABEL_MAX),
             email=(email or "").strip().lower() or None,
             expires_at=datetime.now(UTC) + timedelta(days=INVITE_DAYS),
         )
     )
     db.session.commit()
-    link = current_app.config["BASE_URL"] + url_for("sharing.invite", token=token)
+    link = external_url("sharing.invite", token=token)
     if email:
         mail.send(
             email.strip(),
@@ -88,10 +84,10 @@ def open_invites(plan: Plan) -> list[Invite]:
 
 def find_invite(token: str) -> Invite:
     """Return the invitation of a link, or raise InviteProblem saying what is wrong."""
-    digest = _digest(token)
-    invite = db.session.scalar(sa.select(Invite).where(Invite.token_hash == digest))
+    token_hash = digest(token)
+    invite = db.session.scalar(sa.select(Invite).where(Invite.token_hash == token_hash))
     # The lookup is by hash; compare again in constant time all the same.
-    if invite is None or not hmac.compare_digest(invite.token_hash, digest):
+    if invite is None or not hmac.compare_digest(invite.token_hash, token_hash):
         raise InviteProblem("unknown")
     if invite.used_at is not None:
         raise InviteProblem("used")
@@ -111,7 +107,7 @@ def accept_invite(invite: Invite, user: User) -> Share:
         db.session.add(share)
     else:
         share.role = invite.role
-    audit.record(invite.plan_id, user.id, "joined", f"role:{invite.role}")
+    access_log.record(invite.plan_id, user.id, "joined", f"role:{invite.role}")
     pagecache.plan_changed(invite.plan_id)
     db.session.commit()
     return share
@@ -161,13 +157,13 @@ def update_share(
 
 def revoke_share(share: Share) -> None:
     """End someone's access at once: their next request is refused."""
-    audit.record(share.plan_id, share.user_id, "revoked")
+    access_log.record(share.plan_id, share.user_id, "revoked")
     db.session.delete(share)
     pagecache.plan_changed(share.plan_id)
     db.session.commit()
 
 
-def access_log(plan: Plan, limit: int = 300) -> list[AccessEvent]:
+def access_events(plan: Plan, limit: int = 300) -> list[AccessEvent]:
     """Return the newest events of a plan's access log."""
     return list(
         db.session.scalars(
@@ -232,17 +228,16 @@ def overview_for(user: User) -> list[SharedPlan]:
     return result
 
 
-def mark_visit(share: Share) -> None:
+def note_visit(user: User, plan: Plan) -> None:
     """Remember when a supporter last looked, for "what changed since my last visit"."""
-    share.last_visit_at = datetime.now(UTC)
-    db.session.commit()
+    share = access.share_of(user, plan)  # None for the young person, also in a preview
+    if share is not None:
+        share.last_visit_at = datetime.now(UTC)
+        db.session.commit()
 
 
 def shares_of(plan: Plan) -> list[Share]:
+    """Return everyone the young person shares their plan with, in the order they joined."""
     return list(
         db.session.scalars(sa.select(Share).where(Share.plan_id == plan.id).order_by(Share.id))
     )
-
-
-def media_count(plan: Plan) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Media.id)).where(Media.plan_id == plan.id))

@@ -9,20 +9,10 @@ from .. import access
 from ..access import Action, Section
 from ..auth import services as auth_services
 from ..auth import sessions
-from ..extensions import db
-from ..models import Invite, Share
 from . import services
 from .forms import InviteForm, ShareForm, SupporterRegisterForm
 
 bp = Blueprint("sharing", __name__)
-
-
-def _owned_share(share_id: int) -> Share:
-    share = db.session.get(Share, share_id)
-    if share is None:
-        access.get_plan(0)  # the same 404 as any plan that is not yours
-    access.get_plan(share.plan_id, Section.COVER, Action.EDIT)
-    return share
 
 
 @bp.route("/plans/<int:plan_id>/sharing", methods=["GET", "POST"])
@@ -52,17 +42,17 @@ def manage(plan_id: int):
 @bp.post("/invites/<int:invite_id>/revoke")
 @login_required
 def revoke_invite(invite_id: int):
-    invite = db.session.get(Invite, invite_id)
-    plan = access.get_plan(invite.plan_id if invite else 0, Section.COVER, Action.EDIT)
+    invite = access.get_invite(invite_id)
+    plan_id = invite.plan_id
     services.revoke_invite(invite)
     flash(_("The invitation is taken back. The link does not work anymore."), "success")
-    return redirect(url_for("sharing.manage", plan_id=plan.id))
+    return redirect(url_for("sharing.manage", plan_id=plan_id))
 
 
 @bp.route("/shares/<int:share_id>", methods=["GET", "POST"])
 @login_required
 def share(share_id: int):
-    share = _owned_share(share_id)
+    share = access.get_share(share_id)
     goals = share.plan.goals
     form = ShareForm(
         data=None
@@ -94,7 +84,7 @@ def share(share_id: int):
 @bp.post("/shares/<int:share_id>/revoke")
 @login_required
 def revoke(share_id: int):
-    share = _owned_share(share_id)
+    share = access.get_share(share_id)
     plan_id, name = share.plan_id, share.user.name
     services.revoke_share(share)
     flash(_("%(name)s cannot see your plan anymore.", name=name), "success")
@@ -105,7 +95,7 @@ def revoke(share_id: int):
 @login_required
 def log(plan_id: int):
     plan = access.get_plan(plan_id, Section.COVER, Action.EDIT)
-    return render_template("sharing/log.html", plan=plan, events=services.access_log(plan))
+    return render_template("sharing/log.html", plan=plan, events=services.access_events(plan))
 
 
 def _invite_or_problem(token: str):
@@ -129,7 +119,7 @@ def accept(token: str):
     invite, *problem = _invite_or_problem(token)
     if invite is None:
         return tuple(problem)
-    if invite.plan.owner_id == current_user.id or current_user.is_youth:
+    if not access.may_accept_invite(current_user, invite):
         flash(
             _("This invitation is for someone else. Log out first, then open the link again."),
             "error",

@@ -5,7 +5,10 @@
 
   var WAIT_MS = 600;
   var MAX_HINTS = 5;
-  var URL = "/language/review";
+  // The review URL comes from the page: <script ... data-review-url="...">.
+  var script = document.currentScript;
+  var URL = script && script.dataset.reviewUrl;
+  if (!URL) return;
 
   var csrfToken = function () {
     var meta = document.querySelector('meta[name="csrf-token"]');

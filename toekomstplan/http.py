@@ -1,16 +1,9 @@
-"""What every page shares: security headers, template helpers and filters."""
+"""HTTP around every view: big bodies only where allowed, id URLs, security headers."""
 
-import hashlib
-import tempfile
-from pathlib import Path
-
-from flask import Flask, Request, current_app, g, request, url_for
-from flask_babel import get_locale
-from markupsafe import Markup, escape
+from flask import Flask, Request, current_app, g, request
 from werkzeug.routing import IntegerConverter
 
-from . import pagecache
-from .plan import themes
+from . import ids
 from .storage import storage
 
 
@@ -18,7 +11,7 @@ class AppRequest(Request):
     """A request that may be big only where its view accepts uploads.
 
     Everything else keeps MAX_CONTENT_LENGTH (1 MB). Uploaded files stream straight to a
-    temporary file on the upload disk, never into memory.
+    temporary file the storage hands out, never into memory.
     """
 
     @property
@@ -36,7 +29,7 @@ class AppRequest(Request):
     def _get_file_stream(
         self, total_content_length, content_type, filename=None, content_length=None
     ):
-        stream = tempfile.NamedTemporaryFile(dir=storage().tmp_dir(), prefix="upload-")  # noqa: SIM115
+        stream = storage().upload_file()
         # Kept so `close` removes it even when parsing stops half-way (a 413, a lost phone).
         self.__dict__.setdefault("_upload_streams", []).append(stream)
         return stream
@@ -51,7 +44,7 @@ class IdConverter(IntegerConverter):
     """An <int:...> part of a URL that fits an id column: a bigger number is a 404, not a 500."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", ids.MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
@@ -65,45 +58,9 @@ def accepts_uploads(setting: str):
     return mark
 
 
-def paragraphs(text: str | None) -> Markup:
-    """Show text as its writer typed it: blank lines make paragraphs, escaped."""
-    if not text:
-        return Markup("")
-    blocks = [b for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
-    return Markup("").join(
-        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in b.split("\n")))
-        for b in blocks
-    )
-
-
-def control_attrs(described: list, errors: list, counter: int | None, extra: dict) -> dict:
-    """Return the HTML attributes of a form control, leaving out the ones not needed."""
-    attrs = {"class": "input", **extra}
-    if described:
-        attrs["aria-describedby"] = " ".join(described)
-    if errors:
-        attrs["aria-invalid"] = "true"
-    if counter:
-        attrs["data-counter"] = counter
-        attrs.setdefault("maxlength", counter)
-    return attrs
-
-
-_static_urls: dict[tuple[str, str], str] = {}
-
-
-def static_url(filename: str) -> str:
-    """Return a static file's URL with its content hash, so browsers may keep it for a year."""
-    key = (current_app.static_folder, filename)
-    url = None if current_app.debug else _static_urls.get(key)
-    if url is None:
-        digest = hashlib.sha256((Path(current_app.static_folder) / filename).read_bytes())
-        url = _static_urls[key] = url_for("static", filename=filename, v=digest.hexdigest()[:10])
-    return url
-
-
-def template_context() -> dict:
-    return {"current_locale": str(get_locale())}
+def wants_json() -> bool:
+    """Say whether the page's script asked for JSON (Accept: application/json)."""
+    return request.accept_mimetypes.best == "application/json"
 
 
 def security_headers(response):
@@ -132,15 +89,7 @@ def security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    """Register the headers hook and the template helpers."""
+    """Use our request class, the id converter and the headers hook."""
     app.request_class = AppRequest
+    app.url_map.converters["int"] = IdConverter  # before the rules that use it
     app.after_request(security_headers)
-    app.jinja_env.globals.update(
-        csp_nonce=pagecache.csp_nonce,
-        csrf_token=pagecache.csrf_token,
-        themes=themes,
-        static_url=static_url,
-        control_attrs=control_attrs,
-    )
-    app.context_processor(template_context)
-    app.jinja_env.filters["paragraphs"] = paragraphs

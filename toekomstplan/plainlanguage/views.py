@@ -1,4 +1,4 @@
-"""POST /language/review: plain-language hints for a text being typed. It only advises."""
+"""POST /plain-language/review: hints for a text being typed. It only advises."""
 
 from flask import Blueprint, jsonify, request
 from flask_babel import get_locale
@@ -6,11 +6,10 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from .. import plainlanguage
 from ..extensions import limiter
-from ..plainlanguage import Hint
+from .review import LANGUAGES, Hint, review, word_count
 
-bp = Blueprint("language", __name__, url_prefix="/language")
+bp = Blueprint("plainlanguage", __name__, url_prefix="/plain-language")
 
 MAX_TEXT = 10_000
 
@@ -28,7 +27,7 @@ def _quote(text: str) -> str:
 def _message(hint: Hint) -> str:
     """Explain one hint in plain words, in the interface language."""
     if hint.kind == "long_sentence":
-        count = plainlanguage.word_count(hint.text)
+        count = word_count(hint.text)
         return _("Long sentence (%(count)d words). Can you cut it in two?", count=count)
     if hint.kind == "jargon":
         return _(
@@ -47,9 +46,9 @@ def _per_person() -> str:
     return f"user:{user_id}" if user_id else get_remote_address()
 
 
-@bp.post("/review")
+@bp.post("/review", endpoint="review")
 @limiter.limit("120 per minute", key_func=_per_person)
-def review():
+def review_text():
     if not current_user.is_authenticated:
         return jsonify(error=_("Log in first.")), 401
     data = request.get_json(silent=True)
@@ -62,10 +61,10 @@ def review():
         )
         return jsonify(error=message), 413
     lang = data.get("lang")
-    if lang not in plainlanguage.LANGUAGES:
+    if lang not in LANGUAGES:
         interface = str(get_locale())
-        lang = interface if interface in plainlanguage.LANGUAGES else "nl"
-    result = plainlanguage.review(text, lang)
+        lang = interface if interface in LANGUAGES else "nl"
+    result = review(text, lang)
     return jsonify(
         level=result.level,
         label=_level_label(result.level),

@@ -1,19 +1,20 @@
-"""Pictures and a video for the demo plan, drawn on the spot (nothing binary is committed)."""
+"""Pictures and a video for demo and benchmark plans, drawn on the spot (nothing binary is
+committed)."""
+
+from __future__ import annotations
 
 import math
 import subprocess
-import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
-from . import demo_goals
-from .media import services
-from .media.videos import ffmpeg_exe
-from .models import Plan
+from ..media.videos import ffmpeg_exe
+
+PHOTO_SIZE = (1600, 1200)  # a photo a phone resized before upload, or a scanned drawing
 
 
-def _landscape(path: Path) -> None:
+def landscape(path: Path) -> None:
     """A sunrise over hills, like a drawing a young person might put on a cover."""
     w, h = 1600, 1200
     image = Image.new("RGB", (w, h))
@@ -29,7 +30,7 @@ def _landscape(path: Path) -> None:
     image.save(path, "JPEG", quality=90)
 
 
-def _sunflower(path: Path) -> None:
+def sunflower(path: Path) -> None:
     """A sunflower drawing."""
     image = Image.new("RGB", (1000, 1000), (255, 248, 231))
     draw = ImageDraw.Draw(image)
@@ -43,7 +44,7 @@ def _sunflower(path: Path) -> None:
     image.save(path, "PNG")
 
 
-def _guitar(path: Path) -> None:
+def guitar(path: Path) -> None:
     """A guitar on a blue wall."""
     image = Image.new("RGB", (900, 1200), (168, 218, 220))
     draw = ImageDraw.Draw(image)
@@ -56,7 +57,30 @@ def _guitar(path: Path) -> None:
     image.save(path, "JPEG", quality=90)
 
 
-def _animation(path: Path) -> None:
+def photo_like(path: Path, number: int, colours: tuple | None = None) -> None:
+    """Write a photo-like JPEG: a gradient, a few shapes and sensor noise, so it is as big
+    and as slow to process as a real photo of its size."""
+    width, height = PHOTO_SIZE
+    default = (((46 + number * 37) % 256, 106, 79), (244, 162, (89 * number) % 256))
+    top, bottom = colours or default
+    image = Image.composite(
+        Image.new("RGB", PHOTO_SIZE, bottom),
+        Image.new("RGB", PHOTO_SIZE, top),
+        Image.linear_gradient("L").resize(PHOTO_SIZE),
+    )
+    draw = ImageDraw.Draw(image)
+    for i in range(8):
+        x = (number * 379 + i * 211) % width
+        y = (number * 173 + i * 307) % height
+        r = 80 + (number * 53 + i * 97) % 220
+        colour = ((number * 71 + i * 40) % 256, (i * 90 + 30) % 256, (number * 30 + i * 15) % 256)
+        shape = draw.ellipse if (number + i) % 2 else draw.rectangle
+        shape((x - r, y - r, x + r, y + r), fill=colour)
+    noise = Image.merge("RGB", [Image.effect_noise(PHOTO_SIZE, 20 + band) for band in range(3)])
+    ImageChops.add(image, noise, 1.0, -128).save(path, "JPEG", quality=90)
+
+
+def animation(path: Path) -> None:
     """A few seconds of the Game of Life with a tune: a video made in a coding class."""
     args = [
         ffmpeg_exe(), "-nostdin", "-y", "-loglevel", "error",
@@ -67,38 +91,3 @@ def _animation(path: Path) -> None:
         str(path),
     ]  # fmt: skip
     subprocess.run(args, check=True, timeout=120)  # noqa: S603 (fixed arguments, our own path)
-
-
-def add_to(plan: Plan) -> None:
-    """Give the demo plan a cover photo, photos with captions and a video."""
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        made = {}
-        for name, draw, caption in [
-            ("zonsopgang.jpg", _landscape, "Mijn tekening van de zonsopgang"),
-            ("zonnebloem.png", _sunflower, "Zonnebloem, getekend op mijn kamer"),
-            ("gitaar.jpg", _guitar, "Mijn gitaar 🎸"),
-        ]:
-            draw(folder / name)
-            made[name] = services.store_upload(plan, folder / name, label=name, caption=caption)
-        services.put_on_cover(plan, made["zonsopgang.jpg"], "center")
-        about = {item.text: item.id for item in plan.about_items}
-        services.set_attachments(
-            made["gitaar.jpg"], intro=False, about_item_ids={about["Gitaar spelen 🎸"]}
-        )
-        services.set_attachments(
-            made["zonnebloem.png"],
-            intro=True,
-            about_item_ids={about["Tekenen, vooral mensen en dieren"]},
-        )
-        demo_goals.add_to(plan, evidence=made["gitaar.jpg"])
-        try:
-            _animation(folder / "animatie.mp4")
-        except (OSError, subprocess.SubprocessError):
-            return  # no ffmpeg here: the demo goes on without its video
-        services.store_upload(
-            plan,
-            folder / "animatie.mp4",
-            label="animatie.mp4",
-            caption="Mijn animatie bij informatica",
-        )

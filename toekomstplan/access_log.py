@@ -1,0 +1,68 @@
+"""The access log a young person can read ("Wie keek er mee?"): what others did, and when.
+
+In the spirit of NEN 7513: an event, a time, whose plan and which user. It holds no content
+and no tokens, and it records what others do, not the young person's own views.
+
+Two ways in. A service that changes something on behalf of someone else (a reaction, an
+export) adds its event to its own transaction with `record`. What `access.py` saw while it
+decided (a page someone looked at, an attempt it refused) is only noted there: asking "may
+I?" never writes. `write_noted`, run after every request, stores those notes in a
+transaction of their own, so a refused request that changes nothing still leaves its trace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import Flask, g
+
+from .extensions import db
+from .models import AccessEvent
+
+TARGET_MAX = 40
+
+
+@dataclass(frozen=True)
+class Noted:
+    plan_id: int
+    user_id: int
+    action: str
+    target: str
+
+
+def record(plan_id: int, user_id: int | None, action: str, target: str = "") -> None:
+    """Add an event to the caller's transaction."""
+    db.session.add(
+        AccessEvent(plan_id=plan_id, user_id=user_id, action=action, target=target[:TARGET_MAX])
+    )
+
+
+def note(plan_id: int, user_id: int, action: str, target: str = "") -> None:
+    """Remember an event for this request; `write_noted` stores it when the request ends."""
+    g.setdefault("_access_notes", []).append(Noted(plan_id, user_id, action, target[:TARGET_MAX]))
+
+
+def write_noted(response):
+    """Store the events noted during the request, in a transaction of their own."""
+    notes = g.pop("_access_notes", None)
+    if notes:
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.insert(AccessEvent),
+                [
+                    {
+                        "plan_id": n.plan_id,
+                        "user_id": n.user_id,
+                        "action": n.action,
+                        "target": n.target,
+                    }
+                    for n in notes
+                ],
+            )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Store what access.py noted after every request, refused ones included."""
+    app.after_request(write_noted)

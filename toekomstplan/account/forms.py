@@ -1,0 +1,35 @@
+"""Forms of my account: a new password, two-step login, deleting everything."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..forms import check_new_password, required
+from ..passwords import MAX_LENGTH
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Your password now"), validators=[required(), Length(max=MAX_LENGTH)]
+    )
+    password = PasswordField(_l("New password"), validators=[required(), check_new_password])
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[required(), Length(max=MAX_LENGTH)])
+    sure = BooleanField(
+        _l("Yes, delete my account and my whole plan. I know this cannot be undone."),
+        validators=[DataRequired(message=_l("Tick this box if you are sure."))],
+    )
+
+
+class TwoStepSetupForm(FlaskForm):
+    code = StringField(_l("The 6-digit code from the app"), validators=[required(), Length(max=20)])
+
+
+class TwoStepOffForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[required(), Length(max=MAX_LENGTH)])
+    code = StringField(
+        _l("A code from the app, or a recovery code"), validators=[required(), Length(max=40)]
+    )

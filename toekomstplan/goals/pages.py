@@ -1,0 +1,93 @@
+"""What the goal pages show to one person, built here so templates only show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from .. import access
+from ..access import Action, Section
+from ..comments import services as comment_services
+from ..media import services as media_services
+from ..models import Goal, Media, Plan, ProgressEvent, Suggestion, User, WorkerRating
+from . import chart, services
+
+
+@dataclass(frozen=True)
+class Abilities:
+    """What the person looking may do here."""
+
+    is_owner: bool
+    can_edit: bool
+    can_comment: bool
+    can_suggest: bool
+
+
+def _abilities(viewer: User, plan: Plan, goal: Goal | None = None) -> Abilities:
+    return Abilities(
+        is_owner=access.is_owner(viewer, plan),
+        can_edit=access.can(viewer, plan, Section.GOALS, Action.EDIT, goal),
+        can_comment=access.can(viewer, plan, Section.GOALS, Action.COMMENT, goal),
+        can_suggest=access.can(viewer, plan, Section.GOALS, Action.SUGGEST, goal),
+    )
+
+
+@dataclass(frozen=True)
+class GoalsPage:
+    plan: Plan
+    may: Abilities
+    summary: services.Overview
+    unread: dict[int, int]  # new reactions per goal, for this person
+    suggestions: list[Suggestion]  # suggested goals waiting for the young person
+
+
+def goals_page(plan: Plan, viewer: User) -> GoalsPage:
+    """Return the goals list as `viewer` may see it."""
+    goals = access.visible_goals(viewer, plan, services.load_goals(plan))
+    return GoalsPage(
+        plan=plan,
+        may=_abilities(viewer, plan),
+        summary=services.overview(goals),
+        unread=comment_services.unread_counts(viewer, [g.id for g in goals]),
+        suggestions=comment_services.pending(plan),
+    )
+
+
+@dataclass(frozen=True)
+class GoalPage:
+    goal: Goal
+    plan: Plan
+    may: Abilities
+    progress: int
+    events: list[ProgressEvent]  # newest first
+    chart: chart.Chart | None
+    evidence: services.Evidence
+    photos: list[Media]  # photos the young person may add as evidence
+    thread: list
+    suggestions: list[Suggestion]  # suggested steps waiting for the young person
+    ratings: list[WorkerRating]  # workers' views this person may read
+    my_rating: WorkerRating | None  # this worker's own view
+    estimates: tuple[int, ...]
+
+
+def goal_page(goal: Goal, viewer: User) -> GoalPage:
+    """Return one goal's page as `viewer` may see it."""
+    plan = goal.plan
+    may = _abilities(viewer, plan, goal)
+    events = services.timeline(goal)
+    ratings = comment_services.worker_ratings(goal)
+    return GoalPage(
+        goal=goal,
+        plan=plan,
+        may=may,
+        progress=services.progress(goal),
+        events=events,
+        chart=chart.progress_chart(events, datetime.now(UTC)),
+        evidence=services.evidence(goal),
+        photos=media_services.cover_choices(plan) if may.can_edit else [],
+        thread=comment_services.thread(goal),
+        suggestions=comment_services.pending(plan, goal),
+        ratings=[r for r in ratings if may.is_owner or r.user_id != viewer.id],
+        my_rating=next((r for r in ratings if r.user_id == viewer.id), None),
+        estimates=services.ESTIMATES,
+    )

@@ -1,1 +1,0 @@
-"""The plain-language helper ("taalhulp") behind every free-text field."""

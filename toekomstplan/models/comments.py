@@ -1,0 +1,96 @@
+"""Conversations on goals: reactions, a worker's suggestions and view, and read marks."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .accounts import User
+    from .goals import Goal
+
+COMMENT_MAX = 2000
+SUGGESTION_TEXT_MAX = 200
+SUGGESTION_WHY_MAX = 1000
+
+
+class Comment(db.Model):
+    """A reaction on a goal; replies point at the comment they answer."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"))
+    # A deleted supporter's comments stay, shown as from "verwijderd account".
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(sa.Text)  # at most COMMENT_MAX, checked on the way in
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[User | None] = relationship()
+    goal: Mapped[Goal] = relationship()
+
+
+class SuggestionStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Suggestion(db.Model):
+    """A worker's proposed goal (goal_id empty) or step (for goal_id); the youth decides."""
+
+    __tablename__ = "suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    goal_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(sa.String(SUGGESTION_TEXT_MAX))
+    why: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(10), default=SuggestionStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[User | None] = relationship()
+
+
+class WorkerRating(db.Model):
+    """A support worker's own view of how a goal is going, shown beside the youth's."""
+
+    __tablename__ = "worker_ratings"
+
+    goal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    rating: Mapped[str] = mapped_column(sa.String(10))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class ReadMark(db.Model):
+    """Until when a person has read the comments on a goal (for unread markers)."""
+
+    __tablename__ = "read_marks"
+
+    goal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,31 @@
+"""Care meetings the young person records; the logic lives in export/meetings.py."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class Meeting(db.Model):
+    """A care meeting the young person records: its date marks "since the last meeting".
+
+    `talking_points` holds up to three short texts ("waar wil ik het over hebben?");
+    `choices` what the young person put in the meeting version of their PDF (sections,
+    goal ids, comments), which also narrows the meeting PDF someone else downloads.
+    """
+
+    __tablename__ = "meetings"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date]
+    talking_points: Mapped[list] = mapped_column(sa.JSON, default=list)
+    choices: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,129 @@
+"""The storage contract every backend keeps, and the work-in-progress area they share."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, BinaryIO
+from urllib.parse import quote
+
+from flask import Response
+
+CHUNK = 1024 * 1024
+
+
+class UnsafeKey(ValueError):
+    """A key that would leave the store."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    key: str
+    size: int
+    checksum: str  # sha256, hex
+
+
+def check_key(key: str) -> str:
+    """Return `key` if it names a file inside a store: relative, no "..", no empty parts."""
+    parts = key.split("/")
+    if (
+        not key
+        or key.startswith("/")
+        or "\\" in key
+        or "\x00" in key
+        or any(part in ("", ".", "..") or part.startswith(".") for part in parts)
+    ):
+        raise UnsafeKey(key)
+    return key
+
+
+def copy_hashing(source: BinaryIO, target: IO[bytes]) -> Stored:
+    """Copy `source` into `target`, returning the size and SHA-256 of what was copied."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := source.read(CHUNK):
+        digest.update(chunk)
+        target.write(chunk)
+        size += len(chunk)
+    return Stored("", size, digest.hexdigest())
+
+
+def disposition(name: str) -> str:
+    """An inline Content-Disposition with the name in RFC 6266's UTF-8 form."""
+    return f"inline; filename*=UTF-8''{quote(name)}"
+
+
+class Storage(ABC):
+    """Keys in, bytes out. `work_root` is a folder on the local disk for work in progress."""
+
+    def __init__(self, work_root: str | Path):
+        self.work_root = Path(work_root)
+
+    # Stored files
+
+    @abstractmethod
+    def save(self, key: str, source: Path | BinaryIO) -> Stored:
+        """Store the bytes of `source` (a path or an open file) under `key`, all or nothing."""
+
+    @abstractmethod
+    def open(self, key: str) -> BinaryIO:
+        """Open the stored bytes of `key` for reading."""
+
+    @abstractmethod
+    def exists(self, key: str) -> bool:
+        """Say whether `key` is stored."""
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Delete `key`; a key that is not stored is fine."""
+
+    @abstractmethod
+    def delete_prefix(self, prefix: str) -> None:
+        """Delete every key that starts with `prefix/` (a whole plan or media item)."""
+
+    @abstractmethod
+    def keys(self) -> Iterator[str]:
+        """Yield every stored key (work in progress excluded)."""
+
+    @abstractmethod
+    def send(self, key: str, *, content_type: str, download_name: str, etag: str) -> Response:
+        """Answer with the stored bytes of `key`, with Range support (206) for seeking."""
+
+    # Work in progress, on the local disk
+
+    def work_dir(self) -> Path:
+        """Return the folder all work in progress lives in (made on first use)."""
+        self.work_root.mkdir(parents=True, exist_ok=True)
+        return self.work_root
+
+    def upload_file(self) -> IO[bytes]:
+        """Return a temporary file for an upload being received; closing it removes it."""
+        return tempfile.NamedTemporaryFile(dir=self.work_dir(), prefix="upload-")  # noqa: SIM115
+
+    @contextmanager
+    def workspace(self) -> Iterator[Path]:
+        """Lend a temporary folder for processing; it is removed afterwards, whatever happens."""
+        folder = Path(tempfile.mkdtemp(dir=self.work_dir(), prefix="work-"))
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    @contextmanager
+    def local_copy(self, key: str) -> Iterator[Path]:
+        """Lend a temporary file holding the bytes of `key` (for ffmpeg); removed afterwards."""
+        fd, name = tempfile.mkstemp(dir=self.work_dir(), prefix="copy-")
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as out, self.open(key) as source:
+                copy_hashing(source, out)
+            yield path
+        finally:
+            path.unlink(missing_ok=True)
