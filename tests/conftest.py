@@ -21,11 +21,13 @@ from toekomstplan.mail import outbox_messages
 from toekomstplan.models import Plan, User, UserKind
 from toekomstplan.passwords import hash_password
 
+from . import factories
+from .factories import CSRF_INPUT, read_csrf_token  # noqa: F401 (used by test modules)
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # Background jobs (video preparation) run at once, inside the request that queues them.
 huey.immediate = True
 PASSWORD = "a walk along the river"
-CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 _logins = itertools.count(1)
 
@@ -169,14 +171,6 @@ def make_user(app):
     return make
 
 
-def read_csrf_token(client, path: str = "/help") -> str:
-    """GET a page and return the CSRF token in its HTML (every page has one in the footer)."""
-    html = client.get(path).get_data(as_text=True)
-    match = CSRF_INPUT.search(html)
-    assert match, f"no csrf_token on {path}"
-    return match.group(1)
-
-
 @pytest.fixture
 def csrf_token():
     """Return a function that reads the CSRF token of a client's session from a page."""
@@ -187,10 +181,34 @@ def csrf_token():
 def post():
     """Return a function that POSTs a form with a real CSRF token of the client's session."""
 
-    def send(client, path: str, data: dict | None = None, **kwargs):
-        form = dict(data or {})
-        form["csrf_token"] = read_csrf_token(client)
-        return client.post(path, data=form, **kwargs)
+    return factories.post_form
+
+
+@pytest.fixture
+def youth(client, login, make_user):
+    """Return a young person (Sam) logged in on `client`."""
+    user = make_user(name="Sam")
+    login(client, user.username, user.password)
+    return user
+
+
+@pytest.fixture
+def make_goal(client, youth):
+    """Return a function that makes a goal in the logged-in young person's plan."""
+
+    def make(title="Find a side job", steps="Write my CV\nAsk around\nApply", **extra):
+        fields = {"why": "Money", "helpers": "Mo", **extra}
+        return factories.new_goal(client, youth.plan.id, title, steps, **fields)
+
+    return make
+
+
+@pytest.fixture
+def upload(client):
+    """Return a function that uploads one file like the page's script does."""
+
+    def send(user, data: bytes, name: str, *, headers=factories.JSON, who=None):
+        return factories.upload(who or client, user.plan.id, data, name, headers=headers)
 
     return send
 

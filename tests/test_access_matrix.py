@@ -57,6 +57,7 @@ from .conftest import (
     build_app,
     drop_everything,
 )
+from .factories import new_goal
 from .mediafiles import jpeg_with_gps, png
 
 KINDS = ("owner", "worker", "viewer", "revoked", "other", "anon")
@@ -366,12 +367,6 @@ def scalar(app, query):
         return db.session.scalar(query)
 
 
-def new_goal(app, client, plan_id: int, title: str, steps: str) -> int:
-    response = send(client, f"/plans/{plan_id}/goals/new", {"title": title, "steps": steps})
-    assert response.status_code == 302, response.status_code
-    return int(response.location.rsplit("/", 1)[-1])
-
-
 def invite_link(client, plan_id: int, role: str, label: str) -> str:
     form = {"label": label, "role": role, "email": "", "csrf_token": csrf_of(client)}
     page = client.post(f"/plans/{plan_id}/sharing", data=form).get_data(as_text=True)
@@ -424,8 +419,8 @@ def build_world(app, tmp: Path) -> tuple[World, dict]:
     assert send(owner, f"/plans/{w.plan}/intro", {"text": "Ik ben Amira."}).status_code == 302
     send(owner, f"/plans/{w.plan}/about", {"kind": "quality", "text": "Goed luisteren"})
     w.about_item = scalar(app, sa.select(AboutItem.id))
-    w.goal = new_goal(app, owner, w.plan, "Een bijbaan vinden", "Cv maken\nRondvragen")
-    w.hidden_goal = new_goal(app, owner, w.plan, "Geheim doel", "Eerste stap")
+    w.goal = new_goal(owner, w.plan, "Een bijbaan vinden", "Cv maken\nRondvragen")
+    w.hidden_goal = new_goal(owner, w.plan, "Geheim doel", "Eerste stap")
     w.step = scalar(app, sa.select(Step.id).where(Step.goal_id == w.goal).order_by(Step.id))
     w.hidden_step = scalar(app, sa.select(Step.id).where(Step.goal_id == w.hidden_goal))
     response = owner.post(
@@ -462,7 +457,7 @@ def build_world(app, tmp: Path) -> tuple[World, dict]:
     assert send(owner, f"/shares/{w.worker_share}", share_form).status_code == 302
     assert send(owner, f"/shares/{revoked_share}/revoke").status_code == 302
     # Another young person with a plan and a worker of their own.
-    w.other_goal = new_goal(app, other_youth, w.other_plan, "Rijbewijs halen", "Theorie")
+    w.other_goal = new_goal(other_youth, w.other_plan, "Rijbewijs halen", "Theorie")
     accept(app, other, invite_link(other_youth, w.other_plan, "worker", "X"), "xandra@example.org")
 
     # A reaction by the worker with the owner's reply, a pending suggestion, an open invite.

@@ -114,13 +114,7 @@ def share(app, plan_id: int, user: User, *, role="worker", hidden=(), **sees) ->
 
 
 @pytest.fixture
-def youth(make_user):
-    return make_user(name="Sam")
-
-
-@pytest.fixture
-def as_youth(client, login, youth):
-    login(client, youth.username, youth.password)
+def as_youth(client, youth):
     return client
 
 
@@ -484,10 +478,11 @@ def test_pdf_follows_the_plans_access_rules(
         assert browser.get(f"/plans/{youth.plan.id}/export").status_code == 404
         answer = post(browser, f"/plans/{youth.plan.id}/meeting.pdf", meeting_form(ids))
         assert answer.status_code == 404
-    anonymous = client.get(url)
-    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
-    assert client.get(f"/plans/{youth.plan.id}/export").status_code == 302
-    assert client.get("/plans/999999/plan.pdf").status_code == 302
+    anonymous = new_client()
+    answer = anonymous.get(url)
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+    assert anonymous.get(f"/plans/{youth.plan.id}/export").status_code == 302
+    assert anonymous.get("/plans/999999/plan.pdf").status_code == 302
 
 
 def test_exports_by_others_are_in_the_access_log(app, as_youth, youth, worker_client):

@@ -77,27 +77,6 @@ def test_chart_draws_a_step_line_over_time():
 # Through the app
 
 
-@pytest.fixture
-def youth(client, login, make_user):
-    user = make_user(name="Sam")
-    login(client, user.username, user.password)
-    return user
-
-
-@pytest.fixture
-def make_goal(client, post, youth):
-    def make(title="Find a side job", steps="Write my CV\nAsk around\nApply", **extra):
-        response = post(
-            client,
-            f"/plans/{youth.plan.id}/goals/new",
-            {"title": title, "why": "Money", "helpers": "Mo", "steps": steps, **extra},
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return int(response.location.rsplit("/", 1)[-1])
-
-    return make
-
-
 def events_of(app, goal_id) -> list[tuple[str, int]]:
     with app.app_context():
         return [

@@ -42,30 +42,6 @@ def counts(app) -> dict:
         }
 
 
-@pytest.fixture
-def youth(client, login, make_user):
-    user = make_user(name="Sam")
-    login(client, user.username, user.password)
-    return user
-
-
-@pytest.fixture
-def upload(client, csrf_token):
-    """Return a function that uploads one file like the page's script does."""
-
-    def send(user, data: bytes, name: str, *, headers=JSON, who=None):
-        who = who or client
-        form = {"csrf_token": csrf_token(who), "file": (io.BytesIO(data), name)}
-        return who.post(
-            f"/plans/{user.plan.id}/media",
-            data=form,
-            headers=headers,
-            content_type="multipart/form-data",
-        )
-
-    return send
-
-
 def fetch(who, url: str, **kwargs):
     """GET a file and close the response (files are streamed from disk)."""
     response = who.get(url, **kwargs)

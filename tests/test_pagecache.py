@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from toekomstplan import pagecache
@@ -11,13 +10,6 @@ from toekomstplan.models import Plan, User
 
 NONCE = re.compile(r'<style nonce="([^"]+)"')
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def youth(client, login, make_user):
-    user = make_user(name="Sam")
-    login(client, user.username, user.password)
-    return user
 
 
 def home(client, user) -> str:

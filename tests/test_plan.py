@@ -61,14 +61,6 @@ def item_id(app, plan_id: int, text: str) -> int:
         )
 
 
-@pytest.fixture
-def youth(client, login, make_user):
-    """Return a young person logged in on `client`."""
-    user = make_user(name="Sam")
-    login(client, user.username, user.password)
-    return user
-
-
 # Cover
 
 

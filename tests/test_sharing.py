@@ -27,6 +27,7 @@ from toekomstplan.models import (
 )
 
 from .conftest import PASSWORD
+from .factories import new_goal, upload
 from .mediafiles import jpeg_with_gps, png
 
 LINK = re.compile(r"http://127\.0\.0\.1:5000/invite/([A-Za-z0-9_-]+)")
@@ -116,18 +117,6 @@ def join(app, invite, post):
     return make
 
 
-@pytest.fixture
-def new_goal(post):
-    def make(youth: Person, title: str, steps: str = "") -> int:
-        response = post(
-            youth.client, f"/plans/{youth.user.plan.id}/goals/new", {"title": title, "steps": steps}
-        )
-        assert response.status_code == 302, text(response)
-        return int(response.location.rsplit("/", 1)[-1])
-
-    return make
-
-
 def step_ids(app, goal_id: int) -> list[int]:
     with app.app_context():
         return list(
@@ -150,11 +139,11 @@ class Sharing:
 
 
 @pytest.fixture
-def sharing(app, person, join, new_goal, post) -> Sharing:
+def sharing(app, person, join, post) -> Sharing:
     youth = person("Amira", UserKind.YOUTH)
     worker, viewer = person("Willem"), person("Vera")
-    goal = new_goal(youth, "Find a side job", "Write my CV\nAsk around")
-    hidden_goal = new_goal(youth, "Secret plan", "First step")
+    goal = new_goal(youth.client, youth.user.plan.id, "Find a side job", "Write my CV\nAsk around")
+    hidden_goal = new_goal(youth.client, youth.user.plan.id, "Secret plan", "First step")
     worker_share = join(youth, worker)
     viewer_share = join(youth, viewer, "viewer")
     response = post(
@@ -174,13 +163,8 @@ def sharing(app, person, join, new_goal, post) -> Sharing:
     )
 
 
-def upload_photo(client, csrf_token, plan_id: int) -> str:
-    response = client.post(
-        f"/plans/{plan_id}/media",
-        data={"csrf_token": csrf_token(client), "file": (io.BytesIO(jpeg_with_gps()), "me.jpg")},
-        headers=JSON,
-        content_type="multipart/form-data",
-    )
+def upload_photo(client, plan_id: int) -> str:
+    response = upload(client, plan_id, jpeg_with_gps(), "me.jpg")
     assert response.status_code == 201
     return response.get_json()["id"]
 
@@ -362,10 +346,10 @@ def test_without_photos_and_videos_only_media_in_a_visible_section_loads(
     app, sharing, csrf_token, post
 ):
     youth, worker = sharing.youth, sharing.worker
-    in_intro = upload_photo(youth.client, csrf_token, sharing.plan)
+    in_intro = upload_photo(youth.client, sharing.plan)
     post(youth.client, f"/plans/{sharing.plan}/intro", {"text": "Hi, I am Amira."})
     assert post(youth.client, f"/media/{in_intro}/attach", {"intro": "y"}).status_code == 302
-    gallery_only = upload_photo(youth.client, csrf_token, sharing.plan)
+    gallery_only = upload_photo(youth.client, sharing.plan)
     home = text(worker.client.get(f"/plans/{sharing.plan}"))
     assert 'id="media"' in home and gallery_only in home  # photos and videos are on
 
@@ -623,14 +607,14 @@ def test_the_workers_view_sits_beside_the_young_persons_rating(app, sharing, pos
 # The worker's overview
 
 
-def test_the_worker_overview_lists_every_young_person_newest_change_first(
-    app, person, join, new_goal, post
-):
+def test_the_worker_overview_lists_every_young_person_newest_change_first(app, person, join, post):
     worker = person("Willem")
     amira, bo = person("Amira", UserKind.YOUTH), person("Bo", UserKind.YOUTH)
     goals = {}
     for youth in (amira, bo):
-        goals[youth.user.name] = new_goal(youth, f"Goal of {youth.user.name}", "One\nTwo")
+        goals[youth.user.name] = new_goal(
+            youth.client, youth.user.plan.id, f"Goal of {youth.user.name}", "One\nTwo"
+        )
         join(youth, worker)
         worker.client.get(f"/plans/{youth.user.plan.id}")  # a visit
     page = text(worker.client.get("/"))

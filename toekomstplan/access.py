@@ -38,6 +38,7 @@ from .models import (
     Suggestion,
     SuggestionStatus,
     User,
+    WorkerRating,
 )
 
 
@@ -137,6 +138,12 @@ def is_owner(user: User | None, plan: Plan) -> bool:
     return bool(user and user.is_authenticated and plan.owner_id == user.id)
 
 
+def belongs_to(user: User | None, row: Comment | Suggestion | WorkerRating) -> bool:
+    """Say whether a reaction, suggestion or worker's rating is `user`'s own."""
+    owner_id = row.user_id if isinstance(row, WorkerRating) else row.author_id
+    return bool(user is not None and owner_id is not None and owner_id == user.id)
+
+
 def may_accept_invite(user: User, invite: Invite) -> bool:
     """Say whether `user` may take an invitation: a supporter, never the young person."""
     return not user.is_youth and invite.plan.owner_id != user.id
@@ -200,7 +207,7 @@ def get_comment(comment_id: int) -> Comment:
     if comment is None:
         _refuse(None)
     goal = get_goal(comment.goal_id, Action.COMMENT)
-    if comment.author_id is None or comment.author_id != current_user.id:
+    if not belongs_to(current_user, comment):
         _refuse(goal.plan)
     return comment
 

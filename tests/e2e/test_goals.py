@@ -241,7 +241,9 @@ def test_language_help_explains_a_jargon_word_while_typing(
     reviews = []
     page.on(
         "request",
-        lambda request: reviews.append(request) if "/language/review" in request.url else None,
+        lambda request: (
+            reviews.append(request) if "/plain-language/review" in request.url else None
+        ),
     )
     page.goto(f"/plans/{youth['plan_id']}/goals/new")
     why = page.locator("#why")

@@ -40,7 +40,7 @@ def mail_now(comment_id: int) -> int:
     plan = db.session.get(Plan, goal.plan_id)
     sent = 0
     for person in readers(goal):
-        if person.id == comment.author_id or not person.notify_by_mail or person.notify_daily:
+        if access.belongs_to(person, comment) or not person.notify_by_mail or person.notify_daily:
             continue
         if not person.email or not person.email_confirmed:
             continue

@@ -87,7 +87,7 @@ def goal_page(goal: Goal, viewer: User) -> GoalPage:
         photos=media_services.cover_choices(plan) if may.can_edit else [],
         thread=comment_services.thread(goal),
         suggestions=comment_services.pending(plan, goal),
-        ratings=[r for r in ratings if may.is_owner or r.user_id != viewer.id],
-        my_rating=next((r for r in ratings if r.user_id == viewer.id), None),
+        ratings=[r for r in ratings if may.is_owner or not access.belongs_to(viewer, r)],
+        my_rating=next((r for r in ratings if access.belongs_to(viewer, r)), None),
         estimates=services.ESTIMATES,
     )

@@ -169,9 +169,6 @@ def file(media_id: str, variant: str):
         download_name=services.download_name(media, stored),
         etag=stored.checksum,
     )
-    # The URL carries the checksum (?v=), so the browser may keep it; a shared cache may not.
-    response.cache_control.public = False
-    response.cache_control.private = True
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     return response

@@ -60,6 +60,17 @@ def disposition(name: str) -> str:
     return f"inline; filename*=UTF-8''{quote(name)}"
 
 
+def private(response: Response) -> Response:
+    """Mark an answer for this browser only: a shared cache never keeps an upload.
+
+    Media URLs carry the file's checksum (?v=), so the browser itself may keep it a year.
+    """
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.cache_control.max_age = 365 * 24 * 3600
+    return response
+
+
 class Storage(ABC):
     """Keys in, bytes out. `work_root` is a folder on the local disk for work in progress."""
 

@@ -13,7 +13,7 @@ from typing import BinaryIO
 from flask import Response, current_app, send_file
 from werkzeug.security import safe_join
 
-from .base import Storage, Stored, UnsafeKey, check_key, copy_hashing, disposition
+from .base import Storage, Stored, UnsafeKey, check_key, copy_hashing, disposition, private
 
 
 class LocalStorage(Storage):
@@ -84,8 +84,8 @@ class LocalStorage(Storage):
             response = Response(content_type=content_type)
             response.headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + check_key(key)
             response.headers["Content-Disposition"] = disposition(download_name)
-            return response
-        return send_file(
+            return private(response)
+        response = send_file(
             self._path(key),
             mimetype=content_type,
             download_name=download_name,
@@ -93,6 +93,7 @@ class LocalStorage(Storage):
             etag=etag,
             max_age=365 * 24 * 3600,
         )
+        return private(response)
 
     @contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:

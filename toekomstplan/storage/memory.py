@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from flask import Response, send_file
 
-from .base import Storage, Stored, check_key, copy_hashing
+from .base import Storage, Stored, check_key, copy_hashing, private
 
 
 class MemoryStorage(Storage):
@@ -65,7 +65,7 @@ class MemoryStorage(Storage):
             return iter(sorted(self.files))
 
     def send(self, key: str, *, content_type: str, download_name: str, etag: str) -> Response:
-        return send_file(
+        response = send_file(
             io.BytesIO(self._bytes(key)),
             mimetype=content_type,
             download_name=download_name,
@@ -73,3 +73,4 @@ class MemoryStorage(Storage):
             etag=etag,
             max_age=365 * 24 * 3600,
         )
+        return private(response)
