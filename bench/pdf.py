@@ -1,11 +1,12 @@
 """Benchmark the PDF export of a standard plan: time, size, memory, and against Chromium.
 
 `run()` makes a temporary folder with its own SQLite database (the models' schema) and upload
-store, and fills a standard plan with the app's own services: a cover photo, an introduction,
-"about me", 10 goals of 3-6 steps with a history of ticked steps and ratings over eight weeks,
-30 photos of 12 megapixels (bench/photos.py's generator; stored with `store_upload`, so the
-print variant is what the PDF embeds) shown as evidence on the goals and their steps, and two
-videos (bench/video.py's generator, prepared by the job queue at once) on the introduction.
+store, and has the project's plan builder (toekomstplan.demo.builder) fill a standard plan
+through the app's own services: a cover photo, an introduction, "about me", 10 goals of 3-6
+steps with a history of ticked steps and ratings over eight weeks, 30 photos of 12 megapixels
+(bench/photos.py's generator; stored through the upload pipeline, so the print variant is
+what the PDF embeds) shown as evidence on the goals and their steps, and two videos
+(bench/video.py's generator, prepared by the job queue at once) on the introduction.
 
 A child process then renders the whole-plan PDF (export.services.make_pdf, as the download
 does) once to warm up and RUNS times measured, and reports:
@@ -38,13 +39,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import photos
 import video
+from procfs import peak_rss_kb
+from report import BenchError, figures
+from sandbox import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
 PHOTOS = 30
 DISTINCT_PHOTOS = 6  # each generated photo is stored five times (every upload is its own)
@@ -92,7 +95,7 @@ GOALS = [
 RATINGS = ["not_yet", "bit", "good"]
 
 
-class PdfBenchError(RuntimeError):
+class PdfBenchError(BenchError):
     """The PDF bench could not run."""
 
 
@@ -116,112 +119,88 @@ def _app():
     return create_app({"TESTING": False, "BABEL_DEFAULT_LOCALE": "nl"})
 
 
+def standard_plan(photo_sources: list[Path]):
+    """Describe the standard plan: PHOTOS photos made from `photo_sources`, each shown once
+    (18 on ticked steps, 12 on the goals themselves), and two videos on the introduction."""
+    from toekomstplan.demo.builder import GoalSpec, MediaSpec, PlanSpec
+
+    pictures = tuple(
+        MediaSpec(f"foto-{n}.jpg", f"Foto {n + 1}", source=photo_sources[n % len(photo_sources)])
+        for n in range(PHOTOS)
+    )
+    clips = tuple(
+        MediaSpec(f"clip-{n}.mp4", make=partial(video.make_video, seconds=4)) for n in range(2)
+    )
+    photo_numbers = iter(range(PHOTOS))
+    goals = []
+    for number, (title, steps, done) in enumerate(GOALS):
+        on_steps = [(next(photo_numbers), index) for index in range(done)]
+        on_goal = [(next(photo_numbers), None) for _ in range(2 if number < 2 else 1)]
+        goals.append(
+            GoalSpec(
+                title=title,
+                why="Omdat ik dat echt wil.",
+                helpers="Mo",
+                steps=tuple(steps),
+                done=done,
+                ratings=tuple(RATINGS[(number + index) % 3] for index in range(done)),
+                evidence=tuple(on_steps + on_goal),
+                status="achieved" if number == 8 else None,
+            )
+        )
+    return PlanSpec(
+        title="Mijn toekomst in Zwolle 🚀",
+        subtitle="Stap voor stap naar een eigen plek",
+        theme="ocean",
+        layout="band",
+        intro=INTRO,
+        about=ABOUT,
+        media=pictures + clips,
+        cover_photo=0,
+        intro_media=tuple(range(PHOTOS, PHOTOS + len(clips))),
+        goals=tuple(goals),
+        history_days=56,
+    )
+
+
 def seed(tmp: Path) -> None:
-    """Fill the standard plan through the app's services (in this process, the bench's env)."""
-    import sqlalchemy as sa
-
+    """Make the standard plan with the plan builder (in this process, the bench's env)."""
+    from toekomstplan.demo.builder import build
     from toekomstplan.extensions import db
-    from toekomstplan.goals import services as goal_services
     from toekomstplan.jobs import huey
-    from toekomstplan.media import services as media_services
-    from toekomstplan.models import Plan, ProgressEvent, User, UserKind
+    from toekomstplan.models import Media, Plan, User, UserKind
     from toekomstplan.passwords import hash_password
-    from toekomstplan.plan import services as plan_services
 
-    huey.immediate = True
+    huey.immediate = True  # the videos are prepared at once, in this process
+    sources = []
+    for number in range(DISTINCT_PHOTOS):
+        path = tmp / f"phone-{number}.jpg"
+        photos.make_phone_photo(path)
+        sources.append(path)
     app = _app()
     with app.test_request_context(headers={"Accept-Language": "nl"}):
-        db.create_all()
-        user = User(kind=UserKind.YOUTH, name="Noor", username="noor", password_hash="")
-        user.password_hash = hash_password("pdf-bench-password")
-        user.plan = Plan(cover_title="Mijn toekomst")
-        db.session.add(user)
-        db.session.commit()
-        plan = user.plan
-
-        sources = []
-        for number in range(DISTINCT_PHOTOS):
-            path = tmp / f"phone-{number}.jpg"
-            photos.make_phone_photo(path)
-            sources.append(path)
-        stored = []
-        for number in range(PHOTOS):
-            source = sources[number % DISTINCT_PHOTOS]
-            upload = tmp / "upload.jpg"
-            shutil.copyfile(source, upload)
-            stored.append(
-                media_services.store_upload(
-                    plan, upload, label=f"foto-{number}.jpg", caption=f"Foto {number + 1}"
-                )
-            )
-        clips = []
-        for number in range(2):
-            path = tmp / f"clip-{number}.mp4"
-            video.make_video(path, seconds=4)
-            clips.append(media_services.store_upload(plan, path, label=path.name))
-        for clip in clips:
-            db.session.refresh(clip)
-            if not clip.is_ready:
-                raise PdfBenchError(f"a bench video is {clip.status} ({clip.failure})")
-            media_services.set_attachments(clip, intro=True, about_item_ids=set())
-
-        plan_services.update_cover(
-            plan,
-            title="Mijn toekomst in Zwolle 🚀",
-            subtitle="Stap voor stap naar een eigen plek",
-            theme="ocean",
-            color=None,
-            layout="band",
-            photo=stored[0],
-        )
-        plan_services.update_intro(plan, INTRO)
-        for kind, text in ABOUT:
-            plan_services.add_about_item(plan, kind, text)
-
-        # Every photo shows once: 18 on ticked steps, 12 on the goals themselves.
-        photo_iter = iter(stored)
-        goal_ids = []
-        for number, (title, steps, done) in enumerate(GOALS):
-            goal = goal_services.create_goal(
-                plan, title=title, why="Omdat ik dat echt wil.", helpers="Mo", steps=steps
-            )
-            goal_ids.append(goal.id)
-            for index, step in enumerate(goal.steps[:done]):
-                goal_services.toggle_step(step, True)
-                goal_services.set_rating(goal, RATINGS[(number + index) % 3])
-                goal_services.add_evidence(goal, next(photo_iter), step)
-            for _ in range(2 if number < 2 else 1):
-                goal_services.add_evidence(goal, next(photo_iter))
-            if number == 8:
-                goal_services.set_status(goal, "achieved")
-        # Date each goal's history as if it happened over the last eight weeks.
-        now = datetime.now(UTC)
-        for number, goal_id in enumerate(goal_ids):
-            events = db.session.scalars(
-                sa.select(ProgressEvent)
-                .where(ProgressEvent.goal_id == goal_id)
-                .order_by(ProgressEvent.id)
-            ).all()
-            begin = now - timedelta(days=56 - 2 * number)
-            for index, event in enumerate(events):
-                event.at = begin + (now - begin) * index / len(events)
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-
-
-def peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise PdfBenchError("no VmHWM in /proc/self/status: the memory figure needs Linux")
+        try:
+            db.create_all()
+            user = User(kind=UserKind.YOUTH, name="Noor", username="noor", password_hash="")
+            user.password_hash = hash_password("pdf-bench-password")
+            user.plan = Plan(cover_title="Mijn toekomst")
+            db.session.add(user)
+            db.session.commit()
+            built = build(user.plan, standard_plan(sources), tmp)
+            for media_id in built.media[PHOTOS:]:
+                clip = db.session.get(Media, media_id)
+                if not clip.is_ready:
+                    raise PdfBenchError(f"a bench video is {clip.status} ({clip.failure})")
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 def child(tmp: Path) -> dict:
     """Render the standard plan's PDF RUNS times; write its HTML and files for Chromium."""
     import sqlalchemy as sa
 
-    from toekomstplan.export import contents, render, services
+    from toekomstplan.export import contents, services
     from toekomstplan.extensions import db
     from toekomstplan.models import Plan
 
@@ -240,12 +219,13 @@ def child(tmp: Path) -> dict:
             times.append(time.perf_counter() - start)
         (tmp / "plan.pdf").write_bytes(pdf)
         html = services.html(contents.collect(plan, owner))
-        write_for_chromium(html, tmp / "chromium", render, plan)
-    return {"first": first, "times": times, "bytes": len(pdf), "peak_rss_mb": peak_rss_mb()}
+        write_for_chromium(html, tmp / "chromium", plan)
+    return {"first": first, "times": times, "bytes": len(pdf), "peak_rss_mb": peak_rss_kb() / 1024}
 
 
-def write_for_chromium(html: str, folder: Path, render, plan) -> None:
+def write_for_chromium(html: str, folder: Path, plan) -> None:
     """Write the PDF's HTML with its files beside it, every "tp:" URL made a relative path."""
+    from toekomstplan.export import print_photos, render
     from toekomstplan.models import Media
     from toekomstplan.storage import storage
 
@@ -263,7 +243,7 @@ def write_for_chromium(html: str, folder: Path, render, plan) -> None:
                 jpeg = src.read()
             for scale in render.SCALES.values():
                 path = folder / "media" / f"{media.id}-{scale}.jpg"
-                path.write_bytes(render._scaled(jpeg, scale))
+                path.write_bytes(print_photos.scaled(jpeg, scale))
     html = html.replace("</head>", '<link rel="stylesheet" href="print.css"></head>', 1)
     html = re.sub(r"tp:media/([A-Za-z0-9_-]+)/print/(\d)", r"media/\1-\2.jpg", html)
     (folder / "plan.html").write_text(html)
@@ -339,5 +319,4 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
         print(json.dumps(child(Path(sys.argv[2]))))
     else:
-        for figure_name, value in run().items():
-            print(f"{figure_name}={value}")
+        figures(run())

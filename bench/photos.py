@@ -23,6 +23,9 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, ImageChops
 
+from procfs import peak_rss_kb
+from report import figures
+
 RUNS = 7
 SIZE = (4032, 3024)
 
@@ -49,14 +52,6 @@ def make_phone_photo(path: Path) -> None:
     gps[ExifTags.GPS.GPSLongitudeRef] = "E"
     gps[ExifTags.GPS.GPSLongitude] = (6.0, 5.0, 30.1)
     Image.merge("RGB", bands).save(path, quality=92, exif=exif.tobytes())
-
-
-def peak_rss_kb() -> int:
-    """Return this process's resident memory high-water mark in kB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    raise RuntimeError("no VmHWM in /proc/self/status: the memory figure needs Linux")
 
 
 def measure(photo: Path, workdir: Path) -> dict:
@@ -97,5 +92,4 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
         print(json.dumps(measure(Path(sys.argv[2]), Path(sys.argv[3]))))
     else:
-        for name, value in run().items():
-            print(f"{name}={value}")
+        figures(run())

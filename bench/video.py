@@ -1,4 +1,4 @@
-"""Video figures for `bench/run.py`: the memory a big upload costs, and pages beside slow videos.
+"""Video measurements: the memory a big upload costs, and pages beside slow videos.
 
 - `make_video` writes a real H.264/AAC MP4 with ffmpeg (the app's own `ffmpeg_exe`), big
   enough that four phones at about 1 MB/s need the whole measurement to download it.
@@ -11,6 +11,7 @@
   64 KiB at a time, sleeping to hold its rate; `page_times` times plan pages meanwhile.
 
 Everything talks to 127.0.0.1 only; memory figures need Linux (/proc).
+`bench/video_figures.py` runs these against the bench's app and reports the figures.
 """
 
 from __future__ import annotations
@@ -26,11 +27,14 @@ import threading
 import time
 from pathlib import Path
 
-HOST = "127.0.0.1"
+from procfs import status_kb
+from report import BenchError
+from sandbox import HOST
+
 CHUNK = 1024 * 1024
 
 
-class VideoBenchError(RuntimeError):
+class VideoBenchError(BenchError):
     """A video measurement could not be made; the message says why."""
 
 
@@ -87,13 +91,6 @@ def make_big_upload(path: Path, head: bytes, size: int) -> None:
 # --- gunicorn worker memory ----------------------------------------------------------------
 
 
-def _status_kb(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise VideoBenchError(f"no {field} in /proc/{pid}/status: the memory figure needs Linux")
-
-
 class WorkerMemory:
     """How far each worker's resident memory rose above where it stood at `start`.
 
@@ -118,10 +115,10 @@ class WorkerMemory:
                 self.reset = False
         for pid in self.pids:
             field = "VmRSS" if self.reset else "VmHWM"
-            self.baseline_kb[pid] = _status_kb(pid, field)
+            self.baseline_kb[pid] = status_kb(pid, field)
 
     def growth_mb(self) -> dict[int, float]:
-        return {pid: (_status_kb(pid, "VmHWM") - self.baseline_kb[pid]) / 1024 for pid in self.pids}
+        return {pid: (status_kb(pid, "VmHWM") - self.baseline_kb[pid]) / 1024 for pid in self.pids}
 
 
 def connections_per_worker(pids: list[int], server_port: int, client_ports: set[int]) -> dict:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from toekomstplan.export import contents, render, services
 from toekomstplan.extensions import db
+from toekomstplan.goals import evidence as goal_evidence
 from toekomstplan.goals import services as goal_services
 from toekomstplan.media import services as media_services
 from toekomstplan.models import (
@@ -298,7 +299,7 @@ class Listener:
         listener = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 listener.requests.append(self.path)
                 self.send_response(200)
                 self.send_header("Content-Type", "text/css")
@@ -435,7 +436,7 @@ def test_worker_fetcher_refuses_a_photo_on_a_hidden_goal(app, youth, make_user):
         path = Path(app.config["UPLOAD_DIR"]).parent / "evidence.jpg"
         path.write_bytes(jpeg_with_gps(size=(80, 60)))
         photo = media_services.store_upload(plan, path, label="evidence.jpg")
-        goal_services.add_evidence(db.session.get(Goal, ids["secret"]), photo)
+        goal_evidence.add(db.session.get(Goal, ids["secret"]), photo)
         owner_fetcher = render.ExportFetcher(plan, db.session.get(User, youth.id))
         assert owner_fetcher(render.media_url(photo, 2)).read()  # now in the scaled cache
         fetcher = render.ExportFetcher(plan, db.session.get(User, worker.id))
@@ -558,7 +559,7 @@ def test_photos_are_embedded_from_the_print_variant_and_videos_get_a_qr_code(
         clip.write_bytes(video(tmp_path))
         film = media_services.store_upload(plan, clip, label="clip.mp4", caption="Mijn filmpje")
         media_services.set_attachments(film, intro=True, about_item_ids=set())
-        goal_services.add_evidence(plan.goals[0], photo)
+        goal_evidence.add(plan.goals[0], photo)
         plan_services.update_cover(
             plan, title="Mijn toekomst", subtitle="", theme="ocean", color=None,
             layout="band", photo=photo,
@@ -585,7 +586,7 @@ def test_images_and_pages_are_capped(app, as_youth, youth, tmp_path, monkeypatch
         for number in range(3):
             path = Path(app.config["UPLOAD_DIR"]).parent / f"p{number}.jpg"
             path.write_bytes(jpeg_with_gps(size=(120, 90), colour=(number * 80, 90, 40)))
-            goal_services.add_evidence(
+            goal_evidence.add(
                 plan.goals[0], media_services.store_upload(plan, path, label=path.name)
             )
     monkeypatch.setattr(render, "MAX_IMAGES", 2)

@@ -18,6 +18,7 @@ Deciding never writes: what was looked at or refused is noted for the access log
 from __future__ import annotations
 
 import enum
+from typing import NoReturn, TypeVar
 
 import sqlalchemy as sa
 from flask import abort, g, has_request_context, request
@@ -40,6 +41,8 @@ from .models import (
     User,
     WorkerRating,
 )
+
+_PlanRow = TypeVar("_PlanRow", Share, Invite)
 
 
 class Section(enum.StrEnum):
@@ -149,7 +152,7 @@ def may_accept_invite(user: User, invite: Invite) -> bool:
     return not user.is_youth and invite.plan.owner_id != user.id
 
 
-def _refuse(plan: Plan | None):
+def _refuse(plan: Plan | None) -> NoReturn:
     """Answer 404, and note the attempt for the access log when it was on a real plan."""
     if plan is not None and current_user.is_authenticated:
         access_log.note(plan.id, current_user.id, "refused", request.path)
@@ -229,20 +232,21 @@ def get_suggestion(suggestion_id: int) -> Suggestion:
 
 def get_share(share_id: int) -> Share:
     """Load a share of the current user's own plan (who sees what), or abort with 404."""
-    share = db.session.get(Share, share_id)
-    if share is None:
-        _refuse(None)
-    get_plan(share.plan_id, Section.COVER, Action.EDIT)
-    return share
+    return _of_own_plan(Share, share_id)
 
 
 def get_invite(invite_id: int) -> Invite:
     """Load an invitation of the current user's own plan, or abort with 404."""
-    invite = db.session.get(Invite, invite_id)
-    if invite is None:
+    return _of_own_plan(Invite, invite_id)
+
+
+def _of_own_plan(model: type[_PlanRow], row_id: int) -> _PlanRow:
+    """Load a row about who may see a plan: only the plan's owner may handle it."""
+    row = db.session.get(model, row_id)
+    if row is None:
         _refuse(None)
-    get_plan(invite.plan_id, Section.COVER, Action.EDIT)
-    return invite
+    get_plan(row.plan_id, Section.COVER, Action.EDIT)
+    return row
 
 
 TARGET_SECTIONS = {

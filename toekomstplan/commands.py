@@ -7,18 +7,24 @@ from flask.cli import AppGroup, with_appcontext
 from . import demo
 from .account import two_step
 from .auth import services
-from .media import services as media_services
+from .media import consistency
+from .models import User
 
 users = AppGroup("users", help="Manage accounts.")
+
+
+def _account(login: str) -> User:
+    user = services.find_by_login(login)
+    if user is None:
+        raise click.ClickException(f"No account with e-mail address or username {login!r}.")
+    return user
 
 
 @users.command("reset-link")
 @click.argument("login")
 def reset_link(login: str) -> None:
     """Print a one-time password reset link for LOGIN (e-mail address or username)."""
-    user = services.find_by_login(login)
-    if user is None:
-        raise click.ClickException(f"No account with e-mail address or username {login!r}.")
+    user = _account(login)
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         url = services.reset_link(user)
     hours = current_app.config["ADMIN_RESET_TOKEN_HOURS"]
@@ -30,9 +36,7 @@ def reset_link(login: str) -> None:
 @click.argument("login")
 def two_step_off(login: str) -> None:
     """Turn off two-step login for LOGIN (lost phone and lost recovery codes)."""
-    user = services.find_by_login(login)
-    if user is None:
-        raise click.ClickException(f"No account with e-mail address or username {login!r}.")
+    user = _account(login)
     two_step.disable(user)
     click.echo(f"Two-step login is off for {user.name}. Ask them to turn it on again.")
 
@@ -56,7 +60,7 @@ media_group = AppGroup("media", help="Stored photos and videos.")
 @click.option("--fix", is_flag=True, help="Delete orphaned files and rows whose files are gone.")
 def media_check(fix: bool) -> None:
     """List stored files without a row and rows without a file."""
-    report = media_services.check(fix=fix)
+    report = consistency.check(fix=fix)
     for key in report.orphan_files:
         click.echo(f"orphaned file: {key}" + (" (deleted)" if fix else ""))
     for key in report.missing_files:

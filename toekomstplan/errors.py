@@ -70,10 +70,9 @@ def http_error(error: HTTPException):
         405: (_("This does not work"), _("Go back and use the buttons on the page.")),
         413: (_("This is too big"), _("What you sent is too big. Make it shorter.")),
     }
-    title, message = messages.get(
-        error.code, (_("Something went wrong"), _("Please try again later."))
-    )
-    return _page(title, message, error.code or 500)
+    code = error.code or 500
+    title, message = messages.get(code, (_("Something went wrong"), _("Please try again later.")))
+    return _page(title, message, code)
 
 
 def server_error(error):

@@ -1,6 +1,8 @@
 """Extensions, created bare here and bound to the app in the factory."""
 
-from flask import request
+from typing import TYPE_CHECKING
+
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -26,11 +28,24 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass `Model`. At run time it is db.Model, which Flask-SQLAlchemy builds from Base
+# (adding the session-bound query and bind keys); a type checker cannot follow that, so it
+# is shown Base, which has the same mapping API.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def login_limit() -> str:
+    """The limit on guessing passwords and codes (the LOGIN_LIMIT setting, read per request)."""
+    return current_app.config["LOGIN_LIMIT"]
 
 
 @limiter.request_filter

@@ -1,6 +1,7 @@
 """HTTP around every view: big bodies only where allowed, id URLs, security headers."""
 
-from flask import Flask, Request, current_app, g, request
+from flask import Blueprint, Flask, Request, current_app, g, request
+from flask_login import login_required
 from werkzeug.routing import IntegerConverter
 
 from . import ids
@@ -56,6 +57,12 @@ def accepts_uploads(setting: str):
         return view
 
     return mark
+
+
+def for_logged_in(bp: Blueprint) -> Blueprint:
+    """Make every page of `bp` ask for a log-in first (the check of @login_required)."""
+    bp.before_request(login_required(lambda: None))
+    return bp
 
 
 def wants_json() -> bool:

@@ -1,5 +1,6 @@
 """Ordered lists the young person rearranges: goals, steps, "about me" items."""
 
+from collections.abc import Mapping
 from typing import Protocol
 
 
@@ -20,3 +21,8 @@ def move(items: list, item: Positioned, direction: int) -> bool:
     for position, each in enumerate(items, start=1):
         each.position = position
     return True
+
+
+def direction(form: Mapping[str, str]) -> int:
+    """Read the direction a move button sends: -1 for "up", +1 for anything else."""
+    return -1 if form.get("direction") == "up" else 1

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from .conftest import log_in_worker
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.a11y]
 
 # Dutch first: it is the language most young people see, and its long words overflow first.
 LOCALES = ["nl-NL", "en-GB"]

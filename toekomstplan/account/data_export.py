@@ -212,7 +212,7 @@ def export_zip(user: User) -> IO[bytes]:
     """
     pdf = export_services.make_pdf(user.plan, user) if user.plan else None
     data = export_data(user)
-    archive_file = tempfile.TemporaryFile(dir=storage().work_dir())  # noqa: SIM115
+    archive_file = tempfile.TemporaryFile(dir=storage().work_dir())
     try:
         with zipfile.ZipFile(archive_file, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("README.txt", README)

@@ -50,7 +50,7 @@ def enrolment(user: User, secret: str) -> Enrolment:
         secret=secret,
         grouped=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         qr_src=qr.svg_data_uri(scale=scale),
-        qr_size=qr.symbol_size(scale=scale)[0],
+        qr_size=int(qr.symbol_size(scale=scale)[0]),
     )
 
 

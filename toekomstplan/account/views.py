@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,7 +16,7 @@ from flask_login import current_user, login_required
 from ..auth import sessions
 from ..auth import two_step as login_codes
 from ..export import render as pdf_render
-from ..extensions import limiter
+from ..extensions import limiter, login_limit
 from ..passwords import verify_password
 from . import data_export, services, two_step
 from .forms import ChangePasswordForm, DeleteAccountForm, TwoStepOffForm, TwoStepSetupForm
@@ -119,7 +118,7 @@ def _turn_off_two_step(form: TwoStepOffForm) -> bool:
 
 @bp.post("/account/two-step/off")
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT"],
+    login_limit,
     key_func=lambda: f"two-step-off|{current_user.get_id()}",
     deduct_when=lambda response: response.status_code == 400,
 )

@@ -76,7 +76,8 @@ def _create(name, password_hash, locale, plan_title, *, email=None, username=Non
 def authenticate(login: str, password: str) -> User | None:
     """Return the account for these credentials, or None; same time for unknown logins."""
     user = find_by_login(login)
-    if not verify_password(user.password_hash if user else None, password):
+    # The hash is checked even for an unknown login, so both take the same time.
+    if not verify_password(user.password_hash if user else None, password) or user is None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -113,14 +114,31 @@ def find_token(token: str, purpose: TokenPurpose) -> LoginToken | None:
 
 def send_confirmation(user: User) -> None:
     """Mail `user` a link that confirms their e-mail address."""
-    token = make_token(user, TokenPurpose.CONFIRM, current_app.config["CONFIRM_TOKEN_HOURS"])
+    _mail_link(user, TokenPurpose.CONFIRM, _("Confirm your e-mail address"), "auth.confirm")
+
+
+LINK_MAILS = {
+    # purpose: (mail template, setting with the link's lifetime in hours)
+    TokenPurpose.CONFIRM: ("confirm", "CONFIRM_TOKEN_HOURS"),
+    TokenPurpose.RESET: ("reset", "RESET_TOKEN_HOURS"),
+}
+
+
+def _mail_link(user: User, purpose: TokenPurpose, subject: str, endpoint: str) -> None:
+    """Mail `user` a one-time link to `endpoint` that works for its purpose's hours."""
+    if not user.email:  # accounts without an address get no links
+        return
+    template, setting = LINK_MAILS[purpose]
+    hours = current_app.config[setting]
+    token = make_token(user, purpose, hours)
     mail.send(
         user.email,
-        _("Confirm your e-mail address"),
-        "confirm",
+        subject,
+        template,
         locale=user.locale,
         name=user.name,
-        url=external_url("auth.confirm", token=token),
+        url=external_url(endpoint, token=token),
+        hours=hours,
     )
 
 
@@ -138,16 +156,7 @@ def request_reset(email: str) -> None:
     if user is None:
         make_token_time_equaliser()
         return
-    token = make_token(user, TokenPurpose.RESET, current_app.config["RESET_TOKEN_HOURS"])
-    mail.send(
-        user.email,
-        _("Make a new password"),
-        "reset",
-        locale=user.locale,
-        name=user.name,
-        url=external_url("auth.reset", token=token),
-        hours=current_app.config["RESET_TOKEN_HOURS"],
-    )
+    _mail_link(user, TokenPurpose.RESET, _("Make a new password"), "auth.reset")
 
 
 def make_token_time_equaliser() -> None:

@@ -14,6 +14,7 @@ import pyotp
 import sqlalchemy as sa
 from flask import current_app
 
+from .. import conditional
 from ..extensions import db
 from ..models import RecoveryCode, User, UserKind
 from ..tokens import digest
@@ -54,7 +55,7 @@ def _use_app_code(user: User, code: str) -> bool:
     if step is None:
         return False
     # One conditional UPDATE: of two requests with the same code, only one wins.
-    used = db.session.execute(
+    return conditional.update_one(
         sa.update(User)
         .where(
             User.id == user.id,
@@ -62,13 +63,12 @@ def _use_app_code(user: User, code: str) -> bool:
         )
         .values(totp_last_step=step)
     )
-    return used.rowcount == 1
 
 
 def _use_recovery_code(user: User, code: str) -> bool:
     if len(code) != RECOVERY_LENGTH:
         return False
-    used = db.session.execute(
+    return conditional.update_one(
         sa.update(RecoveryCode)
         .where(
             RecoveryCode.user_id == user.id,
@@ -77,7 +77,6 @@ def _use_recovery_code(user: User, code: str) -> bool:
         )
         .values(used_at=datetime.now(UTC))
     )
-    return used.rowcount == 1
 
 
 def use_code(user: User, code: str) -> CodeKind | None:

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from ..extensions import limiter
+from ..extensions import limiter, login_limit
 from ..models import TokenPurpose, User
 from ..urls import safe_next
 from . import services, sessions, two_step
@@ -103,7 +103,7 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT"],
+    login_limit,
     key_func=_login_key,
     methods=["POST"],
     deduct_when=lambda response: response.status_code == 401,
@@ -121,14 +121,14 @@ def login():
             return render_template("auth/login.html", form=form), 401
         if user.email and not user.email_confirmed:
             services.send_confirmation(user)
-            return render_template("auth/check_mail.html", email=user.email, again=True)
+            return render_template("auth/check_mail.html", email=user.email)
         return finish_login(user, safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT"],
+    login_limit,
     key_func=lambda: f"{get_remote_address()}|two-step|{_pending_user_id()}",
     methods=["POST"],
     deduct_when=_wrong_code,
@@ -198,7 +198,7 @@ def forgot():
     form = ForgotForm()
     if form.validate_on_submit():
         services.request_reset(form.email.data.strip())
-        return render_template("auth/forgot_sent.html", email=form.email.data.strip())
+        return render_template("auth/check_mail.html", email=form.email.data.strip(), reset=True)
     return render_template("auth/forgot.html", form=form)
 
 

@@ -15,13 +15,13 @@ from huey import crontab
 from .. import access, mail
 from ..extensions import db
 from ..jobs import app_context, huey
-from ..models import Comment, Goal, Plan, Share, ShareRole, User
+from ..models import Comment, Goal, Share, ShareRole, User
 from ..urls import external_url
 
 
 def readers(goal: Goal) -> list[User]:
     """Return who takes part in a goal's reactions: the young person and their workers."""
-    plan = db.session.get(Plan, goal.plan_id)
+    plan = goal.plan
     workers = db.session.scalars(
         sa.select(User)
         .join(Share, Share.user_id == User.id)
@@ -36,8 +36,8 @@ def mail_now(comment_id: int) -> int:
     comment = db.session.get(Comment, comment_id)
     if comment is None:
         return 0
-    goal = db.session.get(Goal, comment.goal_id)
-    plan = db.session.get(Plan, goal.plan_id)
+    goal = comment.goal
+    plan = goal.plan
     sent = 0
     for person in readers(goal):
         if access.belongs_to(person, comment) or not person.notify_by_mail or person.notify_daily:

@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from .. import access, access_log
+from .. import access, access_log, limits
 from ..extensions import db
 from ..goals import services as goal_services
-from ..limits import LimitReached
 from ..models import (
     Comment,
     Goal,
@@ -36,11 +35,7 @@ def _log(plan: Plan, user: User, action: str, target: str) -> None:
 
 def add_comment(goal: Goal, author: User, body: str, parent: Comment | None = None) -> Comment:
     """Add a reaction (or a reply to one) on a goal."""
-    count = db.session.scalar(
-        sa.select(sa.func.count(Comment.id)).where(Comment.goal_id == goal.id)
-    )
-    if count >= COMMENTS_PER_GOAL_MAX:
-        raise LimitReached
+    limits.ensure_room(Comment.id, Comment.goal_id == goal.id, most=COMMENTS_PER_GOAL_MAX)
     if parent is not None and parent.goal_id != goal.id:
         parent = None
     comment = Comment(
@@ -148,15 +143,13 @@ def pending(plan: Plan, goal: Goal | None = None) -> list[Suggestion]:
 
 def accept(suggestion: Suggestion, text: str | None = None) -> Goal:
     """Make a suggestion the young person's own (edited first if they like)."""
-    plan = db.session.get(Plan, suggestion.plan_id)
     words = clean_line(text, SUGGESTION_TEXT_MAX) or suggestion.text
     suggestion.status = SuggestionStatus.ACCEPTED
     suggestion.decided_at = datetime.now(UTC)
-    if suggestion.goal_id:
-        goal = db.session.get(Goal, suggestion.goal_id)
-        goal_services.add_step(goal, words)
-        return goal
-    return goal_services.create_goal(plan, title=words, why=suggestion.why)
+    if suggestion.goal is not None:
+        goal_services.add_step(suggestion.goal, words)
+        return suggestion.goal
+    return goal_services.create_goal(suggestion.plan, title=words, why=suggestion.why)
 
 
 def decline(suggestion: Suggestion) -> None:

@@ -2,32 +2,29 @@
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import access, ids
 from ..access import Action, Section
+from ..forms import posted
+from ..http import for_logged_in
 from ..limits import LimitReached
 from . import services
 from .forms import CommentForm, SuggestionForm
 
-bp = Blueprint("comments", __name__)
+# Every page here is for someone logged in; access.py then decides what they may do.
+bp = for_logged_in(Blueprint("comments", __name__))
 
 
 def _back(goal_id: int, anchor: str) -> str:
     return url_for("goals.goal", goal_id=goal_id) + f"#{anchor}"
 
 
-def _first_error(form) -> str:
-    return next(iter(form.errors.values()))[0]
-
-
 @bp.post("/goals/<int:goal_id>/comments")
-@login_required
 def add(goal_id: int):
     goal = access.get_goal(goal_id, Action.COMMENT)
     form = CommentForm()
-    if not form.validate_on_submit():
-        flash(_first_error(form), "error")
+    if not posted(form):
         return redirect(_back(goal.id, "comments"))
     parent = access.reply_target(goal, ids.parse(form.parent.data))
     try:
@@ -39,19 +36,15 @@ def add(goal_id: int):
 
 
 @bp.post("/comments/<int:comment_id>/edit")
-@login_required
 def edit(comment_id: int):
     comment = access.get_comment(comment_id)
     form = CommentForm()
-    if form.validate_on_submit():
+    if posted(form):
         services.edit_comment(comment, form.body.data)
-    else:
-        flash(_first_error(form), "error")
     return redirect(_back(comment.goal_id, f"comment-{comment.id}"))
 
 
 @bp.post("/comments/<int:comment_id>/delete")
-@login_required
 def delete(comment_id: int):
     comment = access.get_comment(comment_id)
     goal_id = comment.goal_id
@@ -60,33 +53,26 @@ def delete(comment_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/suggestions")
-@login_required
 def suggest_goal(plan_id: int):
     plan = access.get_plan(plan_id, Section.GOALS, Action.SUGGEST)
     form = SuggestionForm()
-    if form.validate_on_submit():
+    if posted(form):
         services.suggest(plan, current_user, form.text.data, form.why.data or "")
         flash(_("Your suggestion is sent. The young person decides."), "success")
-    else:
-        flash(_first_error(form), "error")
     return redirect(url_for("goals.overview", plan_id=plan.id))
 
 
 @bp.post("/goals/<int:goal_id>/suggestions")
-@login_required
 def suggest_step(goal_id: int):
     goal = access.get_goal(goal_id, Action.SUGGEST)
     form = SuggestionForm()
-    if form.validate_on_submit():
+    if posted(form):
         services.suggest(goal.plan, current_user, form.text.data, form.why.data or "", goal)
         flash(_("Your suggestion is sent. The young person decides."), "success")
-    else:
-        flash(_first_error(form), "error")
     return redirect(_back(goal.id, "suggestions"))
 
 
 @bp.post("/suggestions/<int:suggestion_id>/accept")
-@login_required
 def accept(suggestion_id: int):
     suggestion = access.get_suggestion(suggestion_id)
     goal = services.accept(suggestion, request.form.get("text", ""))
@@ -97,7 +83,6 @@ def accept(suggestion_id: int):
 
 
 @bp.post("/suggestions/<int:suggestion_id>/decline")
-@login_required
 def decline(suggestion_id: int):
     suggestion = access.get_suggestion(suggestion_id)
     services.decline(suggestion)
@@ -108,7 +93,6 @@ def decline(suggestion_id: int):
 
 
 @bp.post("/goals/<int:goal_id>/worker-rating")
-@login_required
 def worker_rating(goal_id: int):
     goal = access.get_goal(goal_id, Action.SUGGEST)
     services.set_worker_rating(goal, current_user, request.form.get("rating", ""))

@@ -30,7 +30,8 @@ def logins_path() -> Path:
     return Path(current_app.instance_path) / "demo-logins.txt"
 
 
-def _accounts(youth_password: str, worker_password: str) -> tuple[User, User]:
+def _accounts(youth_password: str, worker_password: str) -> tuple[Plan, User]:
+    """Make Sanne with her (empty) plan and her worker Mo; return her plan and Mo."""
     youth = User(
         kind=UserKind.YOUTH,
         name="Sanne",
@@ -38,7 +39,8 @@ def _accounts(youth_password: str, worker_password: str) -> tuple[User, User]:
         password_hash=hash_password(youth_password),
         locale="nl",
     )
-    youth.plan = Plan(cover_title="Mijn toekomst")
+    plan = Plan(cover_title="Mijn toekomst")
+    youth.plan = plan
     worker = User(
         kind=UserKind.SUPPORTER,
         name="Mo (begeleider)",
@@ -50,7 +52,7 @@ def _accounts(youth_password: str, worker_password: str) -> tuple[User, User]:
     )
     db.session.add_all([youth, worker])
     db.session.commit()
-    return youth, worker
+    return plan, worker
 
 
 def _share_with_worker(plan: Plan, worker: User) -> None:
@@ -86,11 +88,11 @@ def ensure() -> str | None:
         return None
     youth_password = "zon-" + secrets.token_urlsafe(6)
     worker_password = "koffie-" + secrets.token_urlsafe(6)
-    youth, worker = _accounts(youth_password, worker_password)
+    plan, worker = _accounts(youth_password, worker_password)
     with tempfile.TemporaryDirectory() as workdir:
-        build(youth.plan, content.sanne(with_video=True), Path(workdir))
-    db.session.refresh(youth.plan)
-    _share_with_worker(youth.plan, worker)
+        build(plan, content.sanne(with_video=True), Path(workdir))
+    db.session.refresh(plan)
+    _share_with_worker(plan, worker)
     text = (
         f"  Young person:   {YOUTH_LOGIN} / {youth_password}\n"
         f"  Support worker: {WORKER_LOGIN} / {worker_password}\n"

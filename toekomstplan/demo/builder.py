@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..goals import evidence as goal_evidence
 from ..goals import services as goal_services
 from ..media import services as media_services
 from ..models import GoalStatus, Media, MediaStatus, Plan, ProgressEvent
@@ -149,8 +150,8 @@ def _add_goal(plan: Plan, spec: GoalSpec, media: list[Media]):
         goal_services.toggle_step(step, False)
         goal_services.toggle_step(step, True)
     for media_index, step_index in spec.evidence:
-        step = None if step_index is None else steps[step_index]
-        if not goal_services.add_evidence(goal, media[media_index], step):
+        on_step = None if step_index is None else steps[step_index]
+        if not goal_evidence.add(goal, media[media_index], on_step):
             raise BuildError(f"media {media_index} could not be evidence on {goal.title!r}")
     if spec.status:
         goal_services.set_status(goal, spec.status)

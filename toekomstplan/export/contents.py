@@ -8,97 +8,30 @@ load, each as the print variant, at most render.MAX_IMAGES.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import segno
 import sqlalchemy as sa
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..extensions import db
 from ..goals import chart as goal_chart
+from ..goals import evidence as goal_evidence
 from ..goals import services as goal_services
 from ..media import services as media_services
 from ..models import Comment, Goal, Media, MediaKind, MediaStatus, Plan, User
 from ..plan import services as plan_services
 from ..plan import themes
 from . import meetings, render
+from .document import PdfComment, PdfGoal, PdfMedia, PdfPlan, PdfStep
 
 RECENT_DAYS = 30
 # The newest reactions per goal, and in the whole PDF (the rest stay in the app): a long
 # conversation should not make a meeting PDF of sixty pages.
 COMMENTS_PER_GOAL_MAX = 30
 COMMENTS_MAX = 120
-
-
-@dataclass
-class PdfMedia:
-    media: Media
-    width: int
-    height: int
-    caption: str
-    is_video: bool
-    link: str | None = None  # the video's page in the app
-    qr: Markup | None = None  # an inline SVG QR code of `link`
-    new: bool = False
-
-    def src(self, size: str = "medium") -> str:
-        """Return the photo's URL for the size it is printed at (see render.SCALES)."""
-        return render.media_url(self.media, {"large": 1, "medium": 2, "small": 4}[size])
-
-
-@dataclass
-class PdfStep:
-    text: str
-    done: bool
-    new: bool  # done since the previous meeting
-    media: list[PdfMedia]
-
-
-@dataclass
-class PdfComment:
-    author: str
-    body: str
-    at: datetime
-    new: bool
-    replies: list[PdfComment] = field(default_factory=list)
-
-
-@dataclass
-class PdfGoal:
-    goal: Goal
-    progress: int
-    steps: list[PdfStep]
-    evidence: list[PdfMedia]
-    chart: goal_chart.Chart | None
-    comments: list[PdfComment]
-    change: meetings.GoalChange | None
-
-
-@dataclass
-class PdfPlan:
-    plan: Plan
-    viewer: User
-    meeting_version: bool
-    made_on: date
-    colours: themes.Colours
-    heading_colour: str
-    layout: str
-    sections: dict[str, bool]
-    frame: meetings.MeetingFrame | None = None
-    cover: PdfMedia | None = None
-    intro_media: list[PdfMedia] = field(default_factory=list)
-    about: dict[str, list] = field(default_factory=dict)
-    about_media: dict[int, list[PdfMedia]] = field(default_factory=dict)
-    goals: list[PdfGoal] = field(default_factory=list)
-    overall: int = 0
-    gallery: list[PdfMedia] = field(default_factory=list)
-    talking_points: list[str] = field(default_factory=list)
-    summary: meetings.ChangeSummary | None = None
-    left_out_images: int = 0
 
 
 class _Images:
@@ -212,7 +145,7 @@ def _pdf_goal(
     progress = goal_services.progress(goal)
     change = meetings.goal_change(goal, since, progress) if since else None
     new_media = meetings.evidence_since(goal, since) if since else set()
-    shown = goal_services.evidence(goal)
+    shown = goal_evidence.shown_on(goal)
     new_steps = meetings.steps_done_since(goal, since) if since else set()
     steps = [
         PdfStep(
@@ -264,7 +197,9 @@ def _add_goals(result: PdfPlan, images: _Images, choices: meetings.Choices, now:
     result.goals = [_pdf_goal(g, images, cutoff, since, per_goal) for g in goals]
     result.overall = goal_services.overview(goals).overall
     if since:
-        result.summary = meetings.change_summary([g.change for g in result.goals], since)
+        result.summary = meetings.change_summary(
+            [g.change for g in result.goals if g.change], since
+        )
 
 
 def collect(
@@ -307,10 +242,5 @@ def collect(
 
 def _gallery(plan: Plan, images: _Images) -> list[PdfMedia]:
     """The photos and videos not shown anywhere else in the PDF, newest first."""
-    ready = db.session.scalars(
-        sa.select(Media)
-        .where(Media.plan_id == plan.id, Media.status == MediaStatus.READY)
-        .order_by(Media.created_at.desc())
-        .options(selectinload(Media.files))
-    ).all()
+    ready = media_services.ready_media(plan)
     return images.take_all([m for m in ready if m.id not in images.used])

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, SelectMultipleField, StringField
+from wtforms import DateField, RadioField, SelectChoice, StringField
 from wtforms.validators import Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import checkboxes
 from . import meetings
 
 SECTION_LABELS = {
@@ -14,17 +14,6 @@ SECTION_LABELS = {
     "goals": _l("Goals"),
     "media": _l("Other photos and videos"),
 }
-
-
-def _checkboxes(label, **kwargs) -> SelectMultipleField:
-    return SelectMultipleField(
-        label,
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-        validators=[Optional()],
-        validate_choice=False,  # access.py and the service keep only what may go in
-        **kwargs,
-    )
 
 
 def _point(number: int) -> StringField:
@@ -47,8 +36,8 @@ class MeetingForm(FlaskForm):
     point_1 = _point(1)
     point_2 = _point(2)
     point_3 = _point(3)
-    sections = _checkboxes(_l("What goes in?"))
-    goals = _checkboxes(_l("Which goals?"), coerce=int)
+    sections = checkboxes(_l("What goes in?"))
+    goals = checkboxes(_l("Which goals?"), coerce=int)
     comments = RadioField(
         _l("Reactions"),
         choices=[

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from .. import limits
 from ..extensions import db
 from ..models import Comment, EventKind, Goal, GoalStatus, Meeting, Plan
 
@@ -17,10 +18,6 @@ COMMENT_CHOICES = ("none", "recent", "since")
 TALKING_POINTS_MAX = 3
 TALKING_POINT_LENGTH = 200
 MEETINGS_MAX = 200
-
-
-class LimitReached(Exception):
-    """A plan holds as many meetings as it may."""
 
 
 @dataclass(frozen=True)
@@ -55,10 +52,13 @@ class Choices:
             return None
         goal_ids = data.get("goal_ids")
         since = data.get("since")
+        comments = data.get("comments")
         return cls(
             sections=frozenset(s for s in data.get("sections", []) if s in SECTIONS),
             goal_ids=None if goal_ids is None else frozenset(int(i) for i in goal_ids),
-            comments=data.get("comments") if data.get("comments") in COMMENT_CHOICES else "none",
+            comments=comments
+            if isinstance(comments, str) and comments in COMMENT_CHOICES
+            else "none",
             since=date.fromisoformat(since) if since else None,
         )
 
@@ -89,11 +89,7 @@ def record_meeting(
         sa.select(Meeting).where(Meeting.plan_id == plan.id, Meeting.held_on == held_on)
     )
     if meeting is None:
-        count = db.session.scalar(
-            sa.select(sa.func.count(Meeting.id)).where(Meeting.plan_id == plan.id)
-        )
-        if count >= MEETINGS_MAX:
-            raise LimitReached
+        limits.ensure_room(Meeting.id, Meeting.plan_id == plan.id, most=MEETINGS_MAX)
         meeting = Meeting(plan_id=plan.id, held_on=held_on)
         db.session.add(meeting)
     meeting.talking_points = clean_points(talking_points)
@@ -197,7 +193,11 @@ def steps_done_since(goal: Goal, since: datetime) -> set[int]:
 
 def evidence_since(goal: Goal, since: datetime) -> set[str]:
     """Return the ids of the photos and videos shown on the goal since `since`."""
-    return {e.media_id for e in goal.events if e.kind == EventKind.EVIDENCE and e.at >= since}
+    return {
+        e.media_id
+        for e in goal.events
+        if e.kind == EventKind.EVIDENCE and e.media_id is not None and e.at >= since
+    }
 
 
 def goal_change(goal: Goal, since: datetime, progress_now: int) -> GoalChange:
@@ -217,10 +217,8 @@ def goal_change(goal: Goal, since: datetime, progress_now: int) -> GoalChange:
         rating_now=goal.rating,
         new_evidence=len(evidence_since(goal, since)),
     )
-    change.new_comments = db.session.scalar(
-        sa.select(sa.func.count(Comment.id)).where(
-            Comment.goal_id == goal.id, Comment.created_at >= since
-        )
+    change.new_comments = limits.count(
+        Comment.id, Comment.goal_id == goal.id, Comment.created_at >= since
     )
     return change
 

@@ -20,16 +20,15 @@ text escaped; no user HTML or CSS reaches this function.
 from __future__ import annotations
 
 import gc
-import io
 import logging
 import queue
 import threading
-from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from flask import current_app
-from PIL import Image, ImageFile
+from PIL import ImageFile
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -37,7 +36,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from .. import access
 from ..extensions import db
 from ..models import Media, MediaFile, MediaStatus, Plan, User
-from ..storage import storage
+from . import print_photos
 
 # Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process; the upload
 # pipeline (media/images.py) needs it off, so a truncated photo is refused, not padded with grey.
@@ -55,11 +54,6 @@ MEDIA_VARIANT = "print"
 # the print variant at half or quarter size: still 270+ dpi on paper, a quarter or a
 # sixteenth of the bytes, and no resampling in WeasyPrint. The cover gets it whole.
 SCALES = {"1": 1, "2": 2, "4": 4}
-SCALED_QUALITY = 85
-# The same photos go into the next PDF of the plan (the young person's, then the worker's,
-# then the meeting version): scaled ones are kept per process, up to this many bytes. The key
-# holds the stored file's checksum, and every fetch is checked before the cache is asked.
-SCALED_CACHE_BYTES = 24 * 1024 * 1024
 # Each render holds a plan's photos and its layout in memory (see `make bench`): at most this
 # many at once per process, so a burst of downloads cannot exhaust the server. Each has its
 # own typesetter (fonts and the parsed stylesheet), reused from one render to the next.
@@ -85,18 +79,6 @@ class Busy(Exception):
 def media_url(media: Media, scale: int = 1) -> str:
     """Return the URL the PDF's HTML uses for a photo or a video's poster, 1/`scale` size."""
     return f"{SCHEME}:media/{media.id}/{MEDIA_VARIANT}/{scale}"
-
-
-def _scaled(jpeg: bytes, scale: int) -> bytes:
-    """Return the JPEG at 1/`scale` of its size, decoded at that size (no resampling)."""
-    if scale == 1:
-        return jpeg
-    with Image.open(io.BytesIO(jpeg), formats=("JPEG",)) as image:
-        width, height = image.size
-        image.draft("RGB", (max(1, width // scale), max(1, height // scale)))
-        out = io.BytesIO()
-        image.convert("RGB").save(out, "JPEG", quality=SCALED_QUALITY)
-    return out.getvalue()
 
 
 def _static_files(static_folder: Path) -> frozenset[str]:
@@ -146,11 +128,16 @@ class StaticFetcher(URLFetcher):
         raise Refused(url)
 
 
+def _static_folder() -> str:
+    # create_app always gives the app its static folder.
+    return cast(str, current_app.static_folder)
+
+
 class ExportFetcher(StaticFetcher):
     """Serve the PDF's own files and this plan's print photos `viewer` may see; refuse the rest."""
 
     def __init__(self, plan: Plan, viewer: User):
-        super().__init__(current_app.static_folder)
+        super().__init__(_static_folder())
         self.plan = plan
         self.viewer = viewer
         self.images: set[str] = set()
@@ -185,51 +172,9 @@ class ExportFetcher(StaticFetcher):
 
     def _media(self, url: str) -> URLFetcherResponse:
         stored, scale = self._checked(url)
-        return URLFetcherResponse(url, _photo(stored, scale), {"Content-Type": "image/jpeg"})
-
-
-class _ScaledCache:
-    """Scaled photos by (storage key, checksum, scale), least recently used out first."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.size = 0
-        self.items: OrderedDict[tuple, bytes] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple) -> bytes | None:
-        with self.lock:
-            body = self.items.get(key)
-            if body is not None:
-                self.items.move_to_end(key)
-            return body
-
-    def put(self, key: tuple, body: bytes) -> None:
-        with self.lock:
-            if key in self.items or len(body) > self.max_bytes // 8:
-                return
-            self.items[key] = body
-            self.size += len(body)
-            while self.size > self.max_bytes:
-                _, old = self.items.popitem(last=False)
-                self.size -= len(old)
-
-
-_scaled_cache = _ScaledCache(SCALED_CACHE_BYTES)
-
-
-def _photo(stored: MediaFile, scale: int) -> bytes:
-    """Return a print variant at 1/`scale` size (the caller has checked access)."""
-    if scale == 1:
-        with storage().open(stored.key) as file:
-            return file.read()
-    key = (stored.key, stored.checksum, scale)
-    body = _scaled_cache.get(key)
-    if body is None:
-        with storage().open(stored.key) as file:
-            body = _scaled(file.read(), scale)
-        _scaled_cache.put(key, body)
-    return body
+        return URLFetcherResponse(
+            url, print_photos.photo(stored, scale), {"Content-Type": "image/jpeg"}
+        )
 
 
 @contextmanager
@@ -282,7 +227,7 @@ def _take_typesetter() -> _Typesetter:
         if make:
             _typesetters_made += 1
     if make:
-        return _Typesetter(current_app.static_folder)
+        return _Typesetter(_static_folder())
     try:
         return _typesetters.get(timeout=WAIT_SECONDS)
     except queue.Empty:

@@ -22,6 +22,7 @@ from ..goals import services as goal_services
 from ..models import Goal, Plan, User
 from ..plan import themes
 from . import contents, meetings, render
+from .document import PdfPlan
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -52,7 +53,7 @@ def theme_css(colours: themes.Colours, heading: str) -> Markup:
     )
 
 
-def html(pdf_plan: contents.PdfPlan) -> str:
+def html(pdf_plan: PdfPlan) -> str:
     """Return the PDF's HTML (our template; every user text escaped by Jinja)."""
     return render_template(
         "export/plan.html",

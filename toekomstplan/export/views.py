@@ -4,15 +4,18 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import SelectChoice
 
 from .. import access
 from ..access import Action, Section
+from ..http import for_logged_in
+from ..limits import LimitReached
 from . import meetings, render, services
 from .forms import SECTION_LABELS, MeetingForm
 
-bp = Blueprint("export", __name__)
+# Every page here is for someone logged in; access.py then decides what they may do.
+bp = for_logged_in(Blueprint("export", __name__))
 
 
 def _today():
@@ -56,7 +59,6 @@ def _send(pdf: bytes, plan, meeting_version: bool) -> Response:
 
 
 @bp.get("/plans/<int:plan_id>/export")
-@login_required
 def form(plan_id: int):
     plan = access.get_plan(plan_id)
     defaults = services.form_defaults(plan, _viewer(), _today())
@@ -64,7 +66,6 @@ def form(plan_id: int):
 
 
 @bp.get("/plans/<int:plan_id>/plan.pdf")
-@login_required
 def plan_pdf(plan_id: int):
     plan = access.get_plan(plan_id)
     try:
@@ -75,7 +76,6 @@ def plan_pdf(plan_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/meeting.pdf")
-@login_required
 def meeting_pdf(plan_id: int):
     plan = access.get_plan(plan_id)
     form = _meeting_form(plan)
@@ -89,7 +89,6 @@ def meeting_pdf(plan_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/meetings")
-@login_required
 def record_meeting(plan_id: int):
     plan = access.get_plan(plan_id, Section.COVER, Action.EDIT)
     form = _meeting_form(plan)
@@ -100,7 +99,7 @@ def record_meeting(plan_id: int):
     try:
         choices = form.choices() if form.sent_choices() else None
         meetings.record_meeting(plan, form.held_on.data, form.points(), choices)
-    except meetings.LimitReached:
+    except LimitReached:
         flash(_("You have saved a lot of meetings. Ask for help to clean them up."), "error")
     else:
         flash(_("Your meeting is saved."), "success")

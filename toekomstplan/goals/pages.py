@@ -11,6 +11,7 @@ from ..comments import services as comment_services
 from ..media import services as media_services
 from ..models import Goal, Media, Plan, ProgressEvent, Suggestion, User, WorkerRating
 from . import chart, services
+from .evidence import Evidence, shown_on
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class GoalPage:
     progress: int
     events: list[ProgressEvent]  # newest first
     chart: chart.Chart | None
-    evidence: services.Evidence
+    evidence: Evidence
     photos: list[Media]  # photos the young person may add as evidence
     thread: list
     suggestions: list[Suggestion]  # suggested steps waiting for the young person
@@ -83,7 +84,7 @@ def goal_page(goal: Goal, viewer: User) -> GoalPage:
         progress=services.progress(goal),
         events=events,
         chart=chart.progress_chart(events, datetime.now(UTC)),
-        evidence=services.evidence(goal),
+        evidence=shown_on(goal),
         photos=media_services.cover_choices(plan) if may.can_edit else [],
         thread=comment_services.thread(goal),
         suggestions=comment_services.pending(plan, goal),

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from .. import pagecache, positions
+from .. import conditional, limits, pagecache, positions
 from ..extensions import db
 from ..limits import LimitReached
 from ..models import (
-    Attachment,
-    AttachTarget,
     EventKind,
     Goal,
     GoalStatus,
-    Media,
     Plan,
     ProgressEvent,
     Rating,
@@ -97,7 +95,7 @@ def load_goals(plan: Plan) -> list[Goal]:
 # Changes
 
 
-def _record(goal: Goal, kind: EventKind, value: str | None = None, **links) -> None:
+def record_event(goal: Goal, kind: EventKind, value: str | None = None, **links) -> None:
     db.session.flush()
     db.session.add(
         ProgressEvent(goal_id=goal.id, kind=kind, progress=progress(goal), value=value, **links)
@@ -105,7 +103,7 @@ def _record(goal: Goal, kind: EventKind, value: str | None = None, **links) -> N
     pagecache.plan_changed(goal.plan_id)
 
 
-def _clean_steps(texts: list[str]) -> list[str]:
+def _clean_steps(texts: Sequence[str]) -> list[str]:
     return [t for t in (clean_line(t, STEP_TEXT_MAX) for t in texts) if t]
 
 
@@ -116,13 +114,11 @@ def create_goal(
     why: str = "",
     helpers: str = "",
     due: date | None = None,
-    steps: list[str] | None = None,
+    steps: Sequence[str] | None = None,
     card: str | None = None,
 ) -> Goal:
     """Add a goal (with its first steps) at the end of the plan's list."""
-    count = db.session.scalar(sa.select(sa.func.count(Goal.id)).where(Goal.plan_id == plan.id))
-    if count >= GOALS_MAX:
-        raise LimitReached
+    limits.ensure_room(Goal.id, Goal.plan_id == plan.id, most=GOALS_MAX)
     texts = _clean_steps(steps or [])[:STEPS_MAX]
     last = db.session.scalar(sa.select(sa.func.max(Goal.position)).where(Goal.plan_id == plan.id))
     goal = Goal(
@@ -136,7 +132,7 @@ def create_goal(
         steps=[Step(text=t, position=i) for i, t in enumerate(texts, start=1)],
     )
     db.session.add(goal)
-    _record(goal, EventKind.CREATED, goal.title)
+    record_event(goal, EventKind.CREATED, goal.title)
     db.session.commit()
     return goal
 
@@ -145,7 +141,7 @@ def update_goal(
     goal: Goal, *, version: int, title: str, why: str, helpers: str, due: date | None
 ) -> None:
     """Save an edit, unless someone saved another edit since `version` was read."""
-    result = db.session.execute(
+    saved = conditional.update_one(
         sa.update(Goal)
         .where(Goal.id == goal.id, Goal.version == version)
         .values(
@@ -157,9 +153,9 @@ def update_goal(
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if not saved:
         db.session.rollback()
-        raise Conflict(db.session.get(Goal, goal.id))
+        raise Conflict(db.session.get(Goal, goal.id) or goal)
     pagecache.plan_changed(goal.plan_id)
     db.session.commit()
     db.session.refresh(goal)
@@ -174,7 +170,7 @@ def add_step(goal: Goal, text: str) -> Step:
         position=max((s.position for s in goal.steps), default=0) + 1,
     )
     goal.steps.append(step)
-    _record(goal, EventKind.STEP_ADDED, step.text)
+    record_event(goal, EventKind.STEP_ADDED, step.text)
     db.session.commit()
     return step
 
@@ -191,7 +187,7 @@ def delete_step(step: Step) -> None:
     goal = step.goal
     goal.steps.remove(step)
     db.session.delete(step)
-    _record(goal, EventKind.STEP_REMOVED, step.text)
+    record_event(goal, EventKind.STEP_REMOVED, step.text)
     db.session.commit()
 
 
@@ -202,7 +198,7 @@ def toggle_step(step: Step, done: bool) -> None:
     step.done = done
     step.done_at = datetime.now(UTC) if done else None
     kind = EventKind.STEP_DONE if done else EventKind.STEP_UNDONE
-    _record(step.goal, kind, step.text, step_id=step.id)
+    record_event(step.goal, kind, step.text, step_id=step.id)
     db.session.commit()
 
 
@@ -211,7 +207,7 @@ def set_rating(goal: Goal, rating: str) -> None:
     if rating not in Rating.__members__.values() or rating == goal.rating:
         return
     goal.rating = rating
-    _record(goal, EventKind.RATING, rating)
+    record_event(goal, EventKind.RATING, rating)
     db.session.commit()
 
 
@@ -220,7 +216,7 @@ def set_estimate(goal: Goal, estimate: int) -> None:
     if estimate not in ESTIMATES or estimate == goal.estimate:
         return
     goal.estimate = estimate
-    _record(goal, EventKind.ESTIMATE, str(estimate))
+    record_event(goal, EventKind.ESTIMATE, str(estimate))
     db.session.commit()
 
 
@@ -230,7 +226,7 @@ def set_status(goal: Goal, status: str) -> None:
         return
     goal.status = status
     goal.achieved_at = datetime.now(UTC) if status == GoalStatus.ACHIEVED else None
-    _record(goal, EventKind.STATUS, status)
+    record_event(goal, EventKind.STATUS, status)
     db.session.commit()
 
 
@@ -254,80 +250,6 @@ def delete_goal(goal: Goal) -> None:
     db.session.delete(goal)
     pagecache.plan_changed(plan_id)
     db.session.commit()
-
-
-# Evidence
-
-
-def add_evidence(goal: Goal, media: Media, step: Step | None = None) -> bool:
-    """Show a photo or video on a goal (or one of its steps): "this is what I learned"."""
-    if media.plan_id != goal.plan_id or (step is not None and step.goal_id != goal.id):
-        return False
-    target = AttachTarget.STEP if step else AttachTarget.GOAL
-    exists = db.session.scalar(
-        sa.select(Attachment.id).where(
-            Attachment.media_id == media.id,
-            Attachment.target == target,
-            Attachment.goal_id == (None if step else goal.id),
-            Attachment.step_id == (step.id if step else None),
-        )
-    )
-    if exists:
-        return False
-    db.session.add(
-        Attachment(
-            media_id=media.id,
-            plan_id=goal.plan_id,
-            target=target,
-            goal_id=None if step else goal.id,
-            step_id=step.id if step else None,
-        )
-    )
-    _record(goal, EventKind.EVIDENCE, step.text if step else None, media_id=media.id)
-    db.session.commit()
-    return True
-
-
-def remove_evidence(goal: Goal, media_id: str) -> None:
-    """Stop showing a photo or video on a goal and its steps (the photo itself stays)."""
-    step_ids = [s.id for s in goal.steps]
-    db.session.execute(
-        sa.delete(Attachment).where(
-            Attachment.media_id == media_id,
-            sa.or_(Attachment.goal_id == goal.id, Attachment.step_id.in_(step_ids or [0])),
-        )
-    )
-    pagecache.plan_changed(goal.plan_id)
-    db.session.commit()
-
-
-@dataclass
-class Evidence:
-    """The photos and videos shown on a goal ("what I learned") and on its steps."""
-
-    goal: list[Media] = field(default_factory=list)
-    steps: dict[int, list[Media]] = field(default_factory=dict)
-    by_id: dict[str, Media] = field(default_factory=dict)
-
-
-def evidence(goal: Goal) -> Evidence:
-    """Return the media shown on a goal and on each of its steps (one query)."""
-    step_ids = [s.id for s in goal.steps]
-    rows = db.session.execute(
-        sa.select(Attachment, Media)
-        .join(Media, Media.id == Attachment.media_id)
-        .where(sa.or_(Attachment.goal_id == goal.id, Attachment.step_id.in_(step_ids or [0])))
-        .order_by(Attachment.created_at)
-        .options(selectinload(Media.files))
-    ).all()
-    result = Evidence()
-    for attachment, media in rows:
-        result.by_id[media.id] = media
-        if attachment.step_id:
-            result.steps.setdefault(attachment.step_id, []).append(media)
-        else:
-            result.goal.append(media)
-    return result
 
 
 def timeline(goal: Goal) -> list[ProgressEvent]:

@@ -5,21 +5,23 @@ from pathlib import Path
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from .. import access
+from .. import access, positions
 from ..access import Action, Section
 from ..comments import services as comment_services
 from ..comments.forms import CommentForm, SuggestionForm
-from ..http import accepts_uploads, wants_json
+from ..forms import posted
+from ..http import accepts_uploads, for_logged_in, wants_json
 from ..limits import LimitReached
 from ..media import services as media_services
 from ..media.messages import refusal_message
 from ..media.refusals import MediaRefused
-from . import inspiration, pages, services
+from . import evidence, inspiration, pages, services
 from .forms import EditGoalForm, NewGoalForm, StepForm
 
-bp = Blueprint("goals", __name__)
+# Every page here is for someone logged in; access.py then decides what they may do.
+bp = for_logged_in(Blueprint("goals", __name__))
 
 
 def _goal_url(goal, anchor: str = "") -> str:
@@ -27,7 +29,6 @@ def _goal_url(goal, anchor: str = "") -> str:
 
 
 @bp.get("/plans/<int:plan_id>/goals")
-@login_required
 def overview(plan_id: int):
     plan = access.get_plan(plan_id, Section.GOALS)
     return render_template(
@@ -39,7 +40,6 @@ def overview(plan_id: int):
 
 
 @bp.get("/plans/<int:plan_id>/inspiration", endpoint="inspiration")
-@login_required
 def inspiration_page(plan_id: int):
     plan = access.get_plan(plan_id, Section.GOALS, Action.EDIT)
     return render_template(
@@ -48,7 +48,6 @@ def inspiration_page(plan_id: int):
 
 
 @bp.route("/plans/<int:plan_id>/goals/new", methods=["GET", "POST"])
-@login_required
 def new(plan_id: int):
     plan = access.get_plan(plan_id, Section.GOALS, Action.EDIT)
     card = inspiration.card(request.args.get("card", ""), str(get_locale()))
@@ -81,7 +80,6 @@ def new(plan_id: int):
 
 
 @bp.get("/goals/<int:goal_id>")
-@login_required
 def goal(goal_id: int):
     goal = access.get_goal(goal_id)
     comment_services.mark_read(current_user, goal)
@@ -96,7 +94,6 @@ def goal(goal_id: int):
 
 
 @bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit(goal_id: int):
     goal = access.get_goal(goal_id, Action.EDIT)
     form = EditGoalForm(obj=goal if request.method == "GET" else None)
@@ -125,22 +122,18 @@ def edit(goal_id: int):
 
 
 @bp.post("/goals/<int:goal_id>/steps")
-@login_required
 def add_step(goal_id: int):
     goal = access.get_goal(goal_id, Action.EDIT)
     form = StepForm()
-    if form.validate_on_submit():
+    if posted(form):
         try:
             services.add_step(goal, form.text.data)
         except LimitReached:
             flash(_("A goal has at most %(n)d steps.", n=services.STEPS_MAX), "error")
-    else:
-        flash(form.text.errors[0], "error")
     return redirect(_goal_url(goal, "steps"))
 
 
 @bp.post("/steps/<int:step_id>/toggle")
-@login_required
 def toggle_step(step_id: int):
     step = access.get_step(step_id, Action.EDIT)
     services.toggle_step(step, request.form.get("done") == "1")
@@ -160,19 +153,15 @@ def toggle_step(step_id: int):
 
 
 @bp.post("/steps/<int:step_id>/edit")
-@login_required
 def edit_step(step_id: int):
     step = access.get_step(step_id, Action.EDIT)
     form = StepForm()
-    if form.validate_on_submit():
+    if posted(form):
         services.update_step(step, form.text.data)
-    else:
-        flash(form.text.errors[0], "error")
     return redirect(_goal_url(step.goal, f"step-{step.id}"))
 
 
 @bp.post("/steps/<int:step_id>/delete")
-@login_required
 def delete_step(step_id: int):
     step = access.get_step(step_id, Action.EDIT)
     goal = step.goal
@@ -181,15 +170,13 @@ def delete_step(step_id: int):
 
 
 @bp.post("/steps/<int:step_id>/move")
-@login_required
 def move_step(step_id: int):
     step = access.get_step(step_id, Action.EDIT)
-    services.move_step(step, -1 if request.form.get("direction") == "up" else 1)
+    services.move_step(step, positions.direction(request.form))
     return redirect(_goal_url(step.goal, f"step-{step.id}"))
 
 
 @bp.post("/goals/<int:goal_id>/rating")
-@login_required
 def rating(goal_id: int):
     goal = access.get_goal(goal_id, Action.EDIT)
     services.set_rating(goal, request.form.get("rating", ""))
@@ -197,7 +184,6 @@ def rating(goal_id: int):
 
 
 @bp.post("/goals/<int:goal_id>/estimate")
-@login_required
 def estimate(goal_id: int):
     goal = access.get_goal(goal_id, Action.EDIT)
     value = request.form.get("estimate", "")
@@ -206,7 +192,6 @@ def estimate(goal_id: int):
 
 
 @bp.post("/goals/<int:goal_id>/status")
-@login_required
 def status(goal_id: int):
     goal = access.get_goal(goal_id, Action.EDIT)
     new_status = request.form.get("status", "")
@@ -220,15 +205,13 @@ def status(goal_id: int):
 
 
 @bp.post("/goals/<int:goal_id>/move")
-@login_required
 def move(goal_id: int):
     goal = access.get_goal(goal_id, Action.EDIT)
-    services.move_goal(goal, -1 if request.form.get("direction") == "up" else 1)
+    services.move_goal(goal, positions.direction(request.form))
     return redirect(url_for("goals.overview", plan_id=goal.plan_id) + f"#goal-{goal.id}")
 
 
 @bp.route("/goals/<int:goal_id>/delete", methods=["GET", "POST"])
-@login_required
 def delete(goal_id: int):
     goal = access.get_goal(goal_id, Action.EDIT)
     if request.method == "POST":
@@ -241,7 +224,6 @@ def delete(goal_id: int):
 
 @bp.post("/goals/<int:goal_id>/evidence")
 @accepts_uploads("UPLOAD_MAX_BYTES")
-@login_required
 def add_evidence(goal_id: int):
     goal = access.get_goal(goal_id, Action.EDIT)
     step = next((s for s in goal.steps if str(s.id) == request.form.get("step")), None)
@@ -259,14 +241,13 @@ def add_evidence(goal_id: int):
     finally:
         if upload:
             upload.close()
-    if services.add_evidence(goal, media, step):
+    if evidence.add(goal, media, step):
         flash(_("Added to what you learned."), "success")
     return redirect(_goal_url(goal, "evidence"))
 
 
 @bp.post("/goals/<int:goal_id>/evidence/<media_id>/remove")
-@login_required
 def remove_evidence(goal_id: int, media_id: str):
     goal = access.get_goal(goal_id, Action.EDIT)
-    services.remove_evidence(goal, media_id)
+    evidence.remove(goal, media_id)
     return redirect(_goal_url(goal, "evidence"))

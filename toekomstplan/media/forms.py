@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectMultipleField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..forms import checkboxes
 
 CAPTION_MAX = 300
 
@@ -21,10 +22,4 @@ class CaptionForm(FlaskForm):
 
 class AttachForm(FlaskForm):
     intro = BooleanField(_l("With my introduction"))
-    about = SelectMultipleField(
-        _l("With something about me"),
-        coerce=int,
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-        validate_choice=False,  # the service keeps only items of this plan
-    )
+    about = checkboxes(_l("With something about me"), coerce=int)  # items of this plan only

@@ -54,57 +54,39 @@ class Variant:
     height: int
 
 
+# What each format is stored as: the file's extension and its media type.
+_FORMATS = {"JPEG": (".jpg", "image/jpeg"), "WEBP": (".webp", "image/webp")}
+
+
 @dataclass(frozen=True)
 class _Recipe:
     name: str
-    filename: str
     long_side: int
-    format: str
-    content_type: str
+    format: str  # "JPEG" or "WEBP"
     options: dict[str, Any]
+
+    @property
+    def filename(self) -> str:
+        return self.name + _FORMATS[self.format][0]
+
+    @property
+    def content_type(self) -> str:
+        return _FORMATS[self.format][1]
 
 
 # The master is what we keep: JPEG quality 90 is visually lossless for phone photos, and
 # optimize=True (Huffman tables per image) saves ~5% for ~20 ms. Baseline, not progressive:
 # progressive doubles the encode time for another ~5%.
-MASTER = _Recipe(
-    name="master",
-    filename="master.jpg",
-    long_side=MASTER_LONG_SIDE,
-    format="JPEG",
-    content_type="image/jpeg",
-    options={"quality": 90, "optimize": True},
-)
+MASTER = _Recipe("master", MASTER_LONG_SIDE, "JPEG", {"quality": 90, "optimize": True})
 # Shown on screens. WebP quality 80 is the usual web point; method=2 takes ~40 ms at 1280 px
 # where the default method=4 takes ~95 ms (and 6 ~300 ms) for files only a few % smaller.
-DISPLAY = _Recipe(
-    name="display",
-    filename="display.webp",
-    long_side=1280,
-    format="WEBP",
-    content_type="image/webp",
-    options={"quality": 80, "method": 2},
-)
+DISPLAY = _Recipe("display", 1280, "WEBP", {"quality": 80, "method": 2})
 # Lists load many thumbnails, so bytes count more here, and at 400 px method=4 costs ~5 ms.
-THUMB = _Recipe(
-    name="thumb",
-    filename="thumb.webp",
-    long_side=400,
-    format="WEBP",
-    content_type="image/webp",
-    options={"quality": 80, "method": 4},
-)
+THUMB = _Recipe("thumb", 400, "WEBP", {"quality": 80, "method": 4})
 # For the A4 PDF: printed at most ~17 cm wide at ~180 dpi is 1200 px. Baseline JPEG, because
 # PDF writers embed it as it is (DCTDecode); quality 82 is plenty on paper, and optimize=True
 # saves ~10% for ~3 ms.
-PRINT = _Recipe(
-    name="print",
-    filename="print.jpg",
-    long_side=1200,
-    format="JPEG",
-    content_type="image/jpeg",
-    options={"quality": 82, "optimize": True},
-)
+PRINT = _Recipe("print", 1200, "JPEG", {"quality": 82, "optimize": True})
 
 
 def sniff(path: Path) -> str | None:
@@ -121,20 +103,24 @@ def sniff(path: Path) -> str | None:
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "webm"
     if head[4:8] == b"ftyp" and len(head) >= 12:
-        brand = head[8:12]
-        if brand == b"qt  ":
-            return "mov"
-        if brand in _HEIF_BRANDS:
-            return "heif"
-        if brand in _OTHER_STILL_BRANDS:
-            return None
-        return "mp4"
+        return _iso_brand(head[8:12])
     if head[4:8] in _QUICKTIME_ATOMS:
         atom_size = int.from_bytes(head[:4], "big")
         # 0 means "up to the end of the file" and 1 "a 64-bit size follows".
         if atom_size in (0, 1) or 8 <= atom_size <= file_size:
             return "mov"
     return None
+
+
+def _iso_brand(brand: bytes) -> str | None:
+    """Name the kind of an ISO media file (MP4, MOV, HEIF) from the brand in its ftyp box."""
+    if brand == b"qt  ":
+        return "mov"
+    if brand in _HEIF_BRANDS:
+        return "heif"
+    if brand in _OTHER_STILL_BRANDS:
+        return None
+    return "mp4"
 
 
 def process_photo(src: Path, workdir: Path, *, max_pixels: int = 50_000_000) -> list[Variant]:
@@ -217,7 +203,8 @@ def _to_srgb(image: Image.Image, icc_profile: bytes) -> Image.Image:
     transform = _srgb_transform(icc_profile)
     if transform is None:
         return image
-    return ImageCms.applyTransform(image, transform)
+    converted = ImageCms.applyTransform(image, transform)  # None only with inPlace=True
+    return converted if converted is not None else image
 
 
 @functools.lru_cache(maxsize=8)
@@ -227,7 +214,7 @@ def _srgb_transform(icc_profile: bytes) -> ImageCms.ImageCmsTransform | None:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
         if profile.profile.xcolor_space != "RGB ":
             return None
-        if "srgb" in profile.profile.profile_description.lower():
+        if "srgb" in (profile.profile.profile_description or "").lower():
             return None
         return ImageCms.buildTransform(profile, ImageCms.createProfile("sRGB"), "RGB", "RGB")
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):

@@ -1,4 +1,4 @@
-"""Photos and videos: store an upload, prepare videos, attach, caption, delete, check."""
+"""Photos and videos: store an upload, attach, caption, put on the cover, delete."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from .. import ids, pagecache
+from .. import ids, limits, pagecache
 from ..extensions import db
 from ..models import (
     AboutItem,
@@ -27,13 +27,12 @@ from ..models import (
 from ..models.media import CAPTION_MAX, LABEL_MAX
 from ..storage import storage
 from ..text import clean_line
-from . import images, videos
+from . import images, variants, video_jobs
 from .refusals import MediaRefused, Refusal
 
 PHOTO_TYPES = {"jpeg", "png", "webp", "heif"}
 VIDEO_TYPES = {"mp4", "mov", "webm"}
 MEDIA_PER_PLAN_MAX = 500
-EXTENSIONS = {"image/jpeg": ".jpg", "image/webp": ".webp", "image/png": ".png", "video/mp4": ".mp4"}
 
 
 def clean_label(name: str | None) -> str:
@@ -47,7 +46,7 @@ def clean_label(name: str | None) -> str:
 def download_name(media: Media, stored: MediaFile) -> str:
     """Name a served file after its label, with the extension of what is really sent."""
     stem = Path(media.label).stem if media.label else f"{media.kind}-{media.id[:6]}"
-    return stem[:80] + EXTENSIONS.get(stored.content_type, "")
+    return stem[:80] + variants.EXTENSIONS.get(stored.content_type, "")
 
 
 def used_bytes(plan_id: int) -> int:
@@ -60,17 +59,22 @@ def used_bytes(plan_id: int) -> int:
     return int(total or 0)
 
 
-def _key(media: Media, variant: str, content_type: str) -> str:
-    return f"{media.plan_id}/{media.id}/{variant}{EXTENSIONS.get(content_type, '.bin')}"
-
-
 def check_room(plan: Plan, incoming: int) -> None:
     """Refuse an upload that would take the plan over its storage quota or item limit."""
-    count = db.session.scalar(sa.select(sa.func.count(Media.id)).where(Media.plan_id == plan.id))
-    if count >= MEDIA_PER_PLAN_MAX:
+    if limits.count(Media.id, Media.plan_id == plan.id) >= MEDIA_PER_PLAN_MAX:
         raise MediaRefused(Refusal.QUOTA, "item limit")
     if used_bytes(plan.id) + incoming > current_app.config["MEDIA_QUOTA_BYTES"]:
         raise MediaRefused(Refusal.QUOTA, "byte quota")
+
+
+def _new_media(plan: Plan, kind: MediaKind, label: str, caption: str) -> Media:
+    return Media(
+        id=new_media_id(),
+        plan_id=plan.id,
+        kind=kind,
+        label=clean_label(label),
+        caption=clean_line(caption, CAPTION_MAX),
+    )
 
 
 def store_upload(plan: Plan, upload: Path, *, label: str, caption: str = "") -> Media:
@@ -87,154 +91,26 @@ def store_upload(plan: Plan, upload: Path, *, label: str, caption: str = "") -> 
     check_room(plan, size)
     kind = images.sniff(upload)
     if kind in PHOTO_TYPES:
-        media = Media(
-            id=new_media_id(),
-            plan_id=plan.id,
-            kind=MediaKind.PHOTO,
-            label=clean_label(label),
-            caption=clean_line(caption, CAPTION_MAX),
-        )
+        media = _new_media(plan, MediaKind.PHOTO, label, caption)
         pixels = current_app.config["MAX_IMAGE_PIXELS"]
-        _store_variants(
+        variants.store(
             media, lambda workdir: images.process_photo(upload, workdir, max_pixels=pixels)
         )
         if used_bytes(plan.id) + media.size_bytes > current_app.config["MEDIA_QUOTA_BYTES"]:
             storage().delete_prefix(f"{plan.id}/{media.id}")
             raise MediaRefused(Refusal.QUOTA, "variants")
         media.status = MediaStatus.READY
-        return _commit_new(media)
+        return variants.commit_new(media)
     if kind in VIDEO_TYPES:
-        media = Media(
-            id=new_media_id(),
-            plan_id=plan.id,
-            kind=MediaKind.VIDEO,
-            label=clean_label(label),
-            caption=clean_line(caption, CAPTION_MAX),
-            status=MediaStatus.PROCESSING,
-        )
-        stored = storage().save(_key(media, "incoming", ""), upload)
-        media.files.append(_file_row("incoming", "application/octet-stream", stored))
+        media = _new_media(plan, MediaKind.VIDEO, label, caption)
+        media.status = MediaStatus.PROCESSING
+        stored = storage().save(variants.key_for(media, "incoming", ""), upload)
+        media.files.append(variants.file_row("incoming", "application/octet-stream", stored))
         media.size_bytes = stored.size
-        _commit_new(media)
-        enqueue_video(media)
+        variants.commit_new(media)
+        video_jobs.enqueue(media)
         return media
     raise MediaRefused(Refusal.UNSUPPORTED, f"sniffed {kind!r}")
-
-
-def _commit_new(media: Media) -> Media:
-    try:
-        db.session.add(media)
-        pagecache.plan_changed(media.plan_id)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        storage().delete_prefix(f"{media.plan_id}/{media.id}")
-        raise
-    return media
-
-
-def _file_row(variant: str, content_type: str, stored, width=None, height=None) -> MediaFile:
-    return MediaFile(
-        variant=variant,
-        key=stored.key,
-        content_type=content_type,
-        size=stored.size,
-        checksum=stored.checksum,
-        width=width,
-        height=height,
-    )
-
-
-def _store_variants(media: Media, make) -> None:
-    """Run `make(workdir)` for image variants and store them; on any failure store nothing."""
-    try:
-        with storage().workspace() as workdir:
-            for row in _save_variants(media, make(workdir)):
-                media.files.append(row)
-                if row.variant == "master":
-                    media.width, media.height = row.width, row.height
-        media.size_bytes = (media.size_bytes or 0) + sum(
-            f.size for f in media.files if f.variant != "incoming"
-        )
-    except BaseException:
-        storage().delete_prefix(f"{media.plan_id}/{media.id}")
-        raise
-
-
-def _save_variants(media: Media, variants: list[images.Variant]) -> list[MediaFile]:
-    """Store written image variants and return their rows (not yet added to the session)."""
-    rows = []
-    for variant in variants:
-        stored = storage().save(_key(media, variant.name, variant.content_type), variant.path)
-        rows.append(
-            _file_row(variant.name, variant.content_type, stored, variant.width, variant.height)
-        )
-    return rows
-
-
-def enqueue_video(media: Media) -> None:
-    """Hand a video to the job queue (after its row is committed)."""
-    from .tasks import prepare_video_task  # the task module imports this one
-
-    prepare_video_task(media.id)
-
-
-def prepare_video(media_id: str) -> None:
-    """Make a stored upload into a playable, stripped MP4 with a poster (a background job)."""
-    media = db.session.get(Media, media_id)
-    if media is None or media.status == MediaStatus.READY:
-        return  # deleted meanwhile, or done already
-    incoming = media.file("incoming")
-    if incoming is None:
-        _fail(media, Refusal.VIDEO_FAILED)
-        return
-    new_rows: list[MediaFile] = []
-    try:
-        with storage().local_copy(incoming.key) as source, storage().workspace() as workdir:
-            prepared = videos.prepare_video(source, workdir / "video")
-            stored = storage().save(_key(media, "video", "video/mp4"), prepared.video)
-            new_rows.append(
-                _file_row("video", "video/mp4", stored, prepared.width, prepared.height)
-            )
-            (workdir / "poster").mkdir()
-            pixels = current_app.config["MAX_IMAGE_PIXELS"]
-            poster = images.process_photo(prepared.poster, workdir / "poster", max_pixels=pixels)
-            new_rows += _save_variants(media, poster)
-    except MediaRefused as refused:
-        current_app.logger.warning("video %s refused: %s", media_id, refused)
-        for row in new_rows:
-            storage().delete(row.key)
-        _fail(media, refused.reason)
-        return
-    media.files.remove(incoming)
-    media.files.extend(new_rows)
-    media.width, media.height, media.duration = prepared.width, prepared.height, prepared.duration
-    media.size_bytes = sum(f.size for f in new_rows)
-    media.status, media.failure = MediaStatus.READY, None
-    pagecache.plan_changed(media.plan_id)
-    db.session.commit()
-    storage().delete(incoming.key)  # the raw upload, with its location data, goes
-
-
-def mark_failed(media_id: str) -> None:
-    """Record that preparing a video broke off unexpectedly (the job logs why)."""
-    db.session.rollback()
-    media = db.session.get(Media, media_id)
-    if media is not None and media.status == MediaStatus.PROCESSING:
-        _fail(media, Refusal.VIDEO_FAILED)
-
-
-def _fail(media: Media, reason: Refusal) -> None:
-    """Mark a video as failed; its upload stays so it can be tried again or deleted."""
-    media.status, media.failure = MediaStatus.FAILED, str(reason)
-    db.session.commit()
-
-
-def retry_video(media: Media) -> None:
-    """Queue a failed video again."""
-    media.status, media.failure = MediaStatus.PROCESSING, None
-    db.session.commit()
-    enqueue_video(media)
 
 
 def update_caption(media: Media, caption: str) -> None:
@@ -273,18 +149,21 @@ def put_on_cover(plan: Plan, media: Media | None, focus: str) -> None:
     plan.cover_photo_focus = focus if focus in ("top", "center", "bottom") else "center"
 
 
+def ready_media(plan: Plan, kind: MediaKind | None = None) -> list[Media]:
+    """Return the plan's ready photos and videos (or those of one kind), newest first."""
+    query = sa.select(Media).where(Media.plan_id == plan.id, Media.status == MediaStatus.READY)
+    if kind is not None:
+        query = query.where(Media.kind == kind)
+    return list(
+        db.session.scalars(
+            query.order_by(Media.created_at.desc()).options(selectinload(Media.files))
+        )
+    )
+
+
 def cover_choices(plan: Plan) -> list[Media]:
     """Return the photos that can go on the cover (ready ones, newest first)."""
-    return db.session.scalars(
-        sa.select(Media)
-        .where(
-            Media.plan_id == plan.id,
-            Media.kind == MediaKind.PHOTO,
-            Media.status == MediaStatus.READY,
-        )
-        .order_by(Media.created_at.desc())
-        .options(selectinload(Media.files))
-    ).all()
+    return ready_media(plan, MediaKind.PHOTO)
 
 
 def set_attachments(media: Media, *, intro: bool, about_item_ids: set[int]) -> None:
@@ -332,12 +211,7 @@ class Shown:
 
 def attached(plan: Plan) -> Shown:
     """Return what is shown where, in three queries however many photos there are."""
-    ready = db.session.scalars(
-        sa.select(Media)
-        .where(Media.plan_id == plan.id, Media.status == MediaStatus.READY)
-        .order_by(Media.created_at.desc())
-        .options(selectinload(Media.files))
-    ).all()
+    ready = ready_media(plan)
     result = Shown(recent=list(ready[:6]))
     media = {m.id: m for m in ready}
     for attachment in plan.attachments:
@@ -351,25 +225,3 @@ def attached(plan: Plan) -> Shown:
         elif attachment.target == AttachTarget.ABOUT and attachment.about_item_id:
             result.about.setdefault(attachment.about_item_id, []).append(item)
     return result
-
-
-@dataclass
-class CheckReport:
-    orphan_files: list[str] = field(default_factory=list)  # on disk, no row
-    missing_files: list[str] = field(default_factory=list)  # a row, no file
-
-
-def check(fix: bool = False) -> CheckReport:
-    """Compare stored files with their rows; with `fix`, delete both kinds of leftovers."""
-    store = storage()
-    known = {row.key: row for row in db.session.scalars(sa.select(MediaFile))}
-    report = CheckReport()
-    report.orphan_files = sorted(k for k in store.keys() if k not in known)
-    report.missing_files = sorted(k for k, row in known.items() if not store.exists(k))
-    if fix:
-        for key in report.orphan_files:
-            store.delete(key)
-        broken = {known[k].media_id for k in report.missing_files}
-        for media in db.session.scalars(sa.select(Media).where(Media.id.in_(broken))):
-            delete_media(media)
-    return report

@@ -13,6 +13,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import imageio_ffmpeg
 
@@ -189,7 +190,7 @@ def _parse(text: str) -> dict | None:
     """Return the first video and audio stream of an ffmpeg input summary, or None."""
     if "Input #0" not in text:
         return None
-    info = {
+    info: dict[str, Any] = {
         "video_codec": None,
         "audio_codec": None,
         "pixel_format": None,
@@ -203,21 +204,8 @@ def _parse(text: str) -> dict | None:
         info["duration"] = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
     in_video = False  # whether the lines being read belong to the chosen video stream
     for line in text.splitlines():
-        stream = _STREAM.match(line)
-        if stream:
-            kind, description = stream.groups()
-            in_video = False
-            if kind == "Audio" and info["audio_codec"] is None:
-                info["audio_codec"] = description.split()[0].rstrip(",")
-            elif kind == "Video" and info["video_codec"] is None:
-                if "(attached pic)" in description:
-                    continue
-                size = _SIZE.search(description)
-                pixel_format = _PIXEL_FORMAT.match(description)
-                info["video_codec"] = description.split()[0].rstrip(",")
-                info["width"], info["height"] = map(int, size.groups()) if size else (0, 0)
-                info["pixel_format"] = pixel_format.group(1) if pixel_format else None
-                in_video = True
+        if stream := _STREAM.match(line):
+            in_video = _read_stream(info, *stream.groups())
         elif in_video and (matrix := _DISPLAY_MATRIX.search(line)):
             # The display matrix angle is counter-clockwise; the old rotate tag clockwise.
             info["rotation"] = round(-float(matrix.group(1))) % 360
@@ -226,6 +214,21 @@ def _parse(text: str) -> dict | None:
     if not info["video_codec"] or info["width"] <= 0 or info["height"] <= 0:
         return None
     return info
+
+
+def _read_stream(info: dict[str, Any], kind: str, description: str) -> bool:
+    """Take the codec (and size) of the first audio and video stream; True for the video."""
+    codec = description.split()[0].rstrip(",")
+    if kind == "Audio" and info["audio_codec"] is None:
+        info["audio_codec"] = codec
+    elif kind == "Video" and info["video_codec"] is None and "(attached pic)" not in description:
+        size = _SIZE.search(description)
+        pixel_format = _PIXEL_FORMAT.match(description)
+        info["video_codec"] = codec
+        info["width"], info["height"] = map(int, size.groups()) if size else (0, 0)
+        info["pixel_format"] = pixel_format.group(1) if pixel_format else None
+        return True
+    return False
 
 
 def _count_duration(src: Path) -> float:

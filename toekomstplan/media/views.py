@@ -13,25 +13,26 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import access
 from ..access import Action, Section
-from ..http import accepts_uploads, wants_json
+from ..forms import posted
+from ..http import accepts_uploads, for_logged_in, wants_json
 from ..models import MediaKind
 from ..models.media import CAPTION_MAX
 from ..storage import storage
-from . import services
+from . import services, video_jobs
 from .forms import AttachForm, CaptionForm
 from .messages import refusal_message
 
-bp = Blueprint("media", __name__)
+# Every page here is for someone logged in; access.py then decides what they may do.
+bp = for_logged_in(Blueprint("media", __name__))
 
 SERVED_VARIANTS = {"display", "thumb", "print", "master", "video"}
 
 
 @bp.get("/plans/<int:plan_id>/media")
-@login_required
 def gallery(plan_id: int):
     plan = access.get_plan(plan_id, Section.MEDIA, Action.EDIT)
     return render_template("media/gallery.html", plan=plan, used=services.used_bytes(plan.id))
@@ -39,7 +40,6 @@ def gallery(plan_id: int):
 
 @bp.post("/plans/<int:plan_id>/media")
 @accepts_uploads("UPLOAD_MAX_BYTES")
-@login_required
 def upload(plan_id: int):
     plan = access.get_plan(plan_id, Section.MEDIA, Action.EDIT)
     files = [f for f in request.files.getlist("file") if f and f.filename is not None]
@@ -77,14 +77,12 @@ def _refused(plan_id: int, message: str):
 
 
 @bp.get("/plans/<int:plan_id>/draw")
-@login_required
 def draw(plan_id: int):
     plan = access.get_plan(plan_id, Section.MEDIA, Action.EDIT)
     return render_template("media/draw.html", plan=plan)
 
 
 @bp.get("/media/<media_id>")
-@login_required
 def detail(media_id: str):
     media = access.get_media(media_id)
     plan = media.plan
@@ -104,20 +102,16 @@ def detail(media_id: str):
 
 
 @bp.post("/media/<media_id>/caption")
-@login_required
 def caption(media_id: str):
     media = access.get_media(media_id, Action.EDIT)
     form = CaptionForm()
-    if form.validate_on_submit():
+    if posted(form):
         services.update_caption(media, form.caption.data or "")
         flash(_("Saved."), "success")
-    else:
-        flash(form.caption.errors[0], "error")
     return redirect(url_for("media.detail", media_id=media.id))
 
 
 @bp.post("/media/<media_id>/attach")
-@login_required
 def attach(media_id: str):
     media = access.get_media(media_id, Action.EDIT)
     form = AttachForm()
@@ -131,7 +125,6 @@ def attach(media_id: str):
 
 
 @bp.post("/media/<media_id>/delete")
-@login_required
 def delete(media_id: str):
     media = access.get_media(media_id, Action.EDIT)
     plan_id = media.plan_id
@@ -141,23 +134,20 @@ def delete(media_id: str):
 
 
 @bp.post("/media/<media_id>/retry")
-@login_required
 def retry(media_id: str):
     media = access.get_media(media_id, Action.EDIT)
     if media.kind == MediaKind.VIDEO and media.status == "failed":
-        services.retry_video(media)
+        video_jobs.retry_video(media)
     return redirect(url_for("media.gallery", plan_id=media.plan_id))
 
 
 @bp.get("/media/<media_id>/status")
-@login_required
 def status(media_id: str):
     media = access.get_media(media_id, log=False)
     return jsonify(status=media.status, html=render_template("media/_card.html", media=media))
 
 
 @bp.get("/media/<media_id>/<variant>")
-@login_required
 def file(media_id: str, variant: str):
     media = access.get_media(media_id, log=False)
     stored = media.file(variant) if variant in SERVED_VARIANTS else None

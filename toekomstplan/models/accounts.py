@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import UTCDateTime, utcnow
+from ..extensions import Model
+from .base import IntPk, UTCDateTime, owned, utcnow
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -27,10 +27,10 @@ class TokenPurpose(enum.StrEnum):
     CONFIRM = "confirm"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPk]
     kind: Mapped[str] = mapped_column(sa.String(16), default=UserKind.YOUTH)
     name: Mapped[str] = mapped_column(sa.String(80))
     email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
@@ -50,9 +50,7 @@ class User(UserMixin, db.Model):
     notify_daily: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    plan: Mapped[Plan | None] = relationship(
-        back_populates="owner", cascade="all, delete-orphan", passive_deletes=True, uselist=False
-    )
+    plan: Mapped[Plan | None] = owned("owner", uselist=False)
 
     @property
     def login_name(self) -> str:
@@ -67,12 +65,12 @@ class User(UserMixin, db.Model):
         return self.totp_enabled_at is not None
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One logged-in browser; deleting the row ends that session everywhere."""
 
     __tablename__ = "user_sessions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPk]
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -81,24 +79,24 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time code for two-step login without the phone, stored hashed."""
 
     __tablename__ = "recovery_codes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPk]
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class LoginToken(db.Model):
+class LoginToken(Model):
     """A one-time link for a password reset or an e-mail confirmation, stored hashed."""
 
     __tablename__ = "login_tokens"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPk]
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(sa.String(16))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)

@@ -9,25 +9,26 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import UTCDateTime, utcnow
+from ..extensions import Model
+from .base import GoalKey, GoalRef, IntPk, PlanRef, UserKey, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from .accounts import User
     from .goals import Goal
+    from .plan import Plan
 
 COMMENT_MAX = 2000
 SUGGESTION_TEXT_MAX = 200
 SUGGESTION_WHY_MAX = 1000
 
 
-class Comment(db.Model):
+class Comment(Model):
     """A reaction on a goal; replies point at the comment they answer."""
 
     __tablename__ = "comments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    goal_id: Mapped[int] = mapped_column(sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPk]
+    goal_id: Mapped[GoalRef]
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"))
     # A deleted supporter's comments stay, shown as from "verwijderd account".
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -45,13 +46,13 @@ class SuggestionStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
-class Suggestion(db.Model):
+class Suggestion(Model):
     """A worker's proposed goal (goal_id empty) or step (for goal_id); the youth decides."""
 
     __tablename__ = "suggestions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPk]
+    plan_id: Mapped[PlanRef]
     goal_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True
     )
@@ -63,34 +64,28 @@ class Suggestion(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[User | None] = relationship()
+    plan: Mapped[Plan] = relationship()
+    goal: Mapped[Goal | None] = relationship()
 
 
-class WorkerRating(db.Model):
+class WorkerRating(Model):
     """A support worker's own view of how a goal is going, shown beside the youth's."""
 
     __tablename__ = "worker_ratings"
 
-    goal_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    goal_id: Mapped[GoalKey]
+    user_id: Mapped[UserKey]
     rating: Mapped[str] = mapped_column(sa.String(10))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship()
 
 
-class ReadMark(db.Model):
+class ReadMark(Model):
     """Until when a person has read the comments on a goal (for unread markers)."""
 
     __tablename__ = "read_marks"
 
-    goal_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    goal_id: Mapped[GoalKey]
+    user_id: Mapped[UserKey]
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

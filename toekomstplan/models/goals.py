@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import UTCDateTime, utcnow
+from ..extensions import Model
+from .base import GoalRef, IntPk, PlanRef, UTCDateTime, owned, utcnow
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -47,13 +47,13 @@ class EventKind(enum.StrEnum):
     STEP_REMOVED = "step_removed"
 
 
-class Goal(db.Model):
+class Goal(Model):
     """What I want, why it matters to me, who helps me, when; with steps and a history."""
 
     __tablename__ = "goals"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPk]
+    plan_id: Mapped[PlanRef]
     title: Mapped[str] = mapped_column(sa.String(GOAL_TITLE_MAX))
     why: Mapped[str] = mapped_column(sa.Text, default="")
     helpers: Mapped[str] = mapped_column(sa.String(GOAL_HELPERS_MAX), default="")
@@ -70,27 +70,19 @@ class Goal(db.Model):
     achieved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     plan: Mapped[Plan] = relationship(back_populates="goals")
-    steps: Mapped[list[Step]] = relationship(
-        back_populates="goal",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        order_by="Step.position, Step.id",
-    )
-    events: Mapped[list[ProgressEvent]] = relationship(
-        back_populates="goal",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        order_by="ProgressEvent.at, ProgressEvent.id",
+    steps: Mapped[list[Step]] = owned("goal", order_by="Step.position, Step.id")
+    events: Mapped[list[ProgressEvent]] = owned(
+        "goal", order_by="ProgressEvent.at, ProgressEvent.id"
     )
 
 
-class Step(db.Model):
+class Step(Model):
     """A part of a goal that can be ticked off."""
 
     __tablename__ = "steps"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    goal_id: Mapped[int] = mapped_column(sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPk]
+    goal_id: Mapped[GoalRef]
     text: Mapped[str] = mapped_column(sa.String(STEP_TEXT_MAX))
     done: Mapped[bool] = mapped_column(default=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -100,13 +92,13 @@ class Step(db.Model):
     goal: Mapped[Goal] = relationship(back_populates="steps")
 
 
-class ProgressEvent(db.Model):
+class ProgressEvent(Model):
     """One dated change of a goal: the history behind its timeline and chart."""
 
     __tablename__ = "progress_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    goal_id: Mapped[int] = mapped_column(sa.ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPk]
+    goal_id: Mapped[GoalRef]
     kind: Mapped[str] = mapped_column(sa.String(16))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     progress: Mapped[int]  # the goal's progress (0-100) right after this change

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import UTCDateTime, utcnow
+from ..extensions import Model
+from .base import IntPk, PlanRef, UTCDateTime, owned, utcnow
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -44,13 +44,13 @@ def new_media_id() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Media(db.Model):
+class Media(Model):
     """One photo or video and its stored variants; its id is unguessable, it goes in URLs."""
 
     __tablename__ = "media"
 
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_media_id)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[PlanRef]
     kind: Mapped[str] = mapped_column(sa.String(8))
     status: Mapped[str] = mapped_column(sa.String(12), default=MediaStatus.READY)
     failure: Mapped[str | None] = mapped_column(sa.String(32))
@@ -63,12 +63,8 @@ class Media(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     plan: Mapped[Plan] = relationship(back_populates="media")
-    files: Mapped[list[MediaFile]] = relationship(
-        back_populates="media", cascade="all, delete-orphan", passive_deletes=True
-    )
-    attachments: Mapped[list[Attachment]] = relationship(
-        back_populates="media", cascade="all, delete-orphan", passive_deletes=True
-    )
+    files: Mapped[list[MediaFile]] = owned("media")
+    attachments: Mapped[list[Attachment]] = owned("media")
 
     def file(self, variant: str) -> MediaFile | None:
         return next((f for f in self.files if f.variant == variant), None)
@@ -78,13 +74,13 @@ class Media(db.Model):
         return self.status == MediaStatus.READY
 
 
-class MediaFile(db.Model):
+class MediaFile(Model):
     """One stored file of a media item: the storage key, never a path."""
 
     __tablename__ = "media_files"
     __table_args__ = (sa.UniqueConstraint("media_id", "variant"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPk]
     media_id: Mapped[str] = mapped_column(sa.ForeignKey("media.id", ondelete="CASCADE"), index=True)
     variant: Mapped[str] = mapped_column(sa.String(16))
     key: Mapped[str] = mapped_column(sa.String(200), unique=True)
@@ -97,7 +93,7 @@ class MediaFile(db.Model):
     media: Mapped[Media] = relationship(back_populates="files")
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A media item shown on the cover, the introduction or an "about me" item.
 
     Each target with rows of its own has a foreign key column, so deleting the target
@@ -109,9 +105,9 @@ class Attachment(db.Model):
         sa.UniqueConstraint("media_id", "target", "about_item_id", "goal_id", "step_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPk]
     media_id: Mapped[str] = mapped_column(sa.ForeignKey("media.id", ondelete="CASCADE"), index=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[PlanRef]
     target: Mapped[str] = mapped_column(sa.String(16))
     about_item_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("about_items.id", ondelete="CASCADE"), index=True

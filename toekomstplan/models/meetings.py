@@ -7,11 +7,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .base import UTCDateTime, utcnow
+from ..extensions import Model
+from .base import IntPk, PlanRef, UTCDateTime, utcnow
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     """A care meeting the young person records: its date marks "since the last meeting".
 
     `talking_points` holds up to three short texts ("waar wil ik het over hebben?");
@@ -22,8 +22,8 @@ class Meeting(db.Model):
     __tablename__ = "meetings"
     __table_args__ = (sa.UniqueConstraint("plan_id", "held_on"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPk]
+    plan_id: Mapped[PlanRef]
     held_on: Mapped[date]
     talking_points: Mapped[list] = mapped_column(sa.JSON, default=list)
     choices: Mapped[dict | None] = mapped_column(sa.JSON)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import UTCDateTime, utcnow
+from ..extensions import Model
+from .base import IntPk, PlanRef, UTCDateTime, owned, utcnow
 from .goals import Goal
 from .media import Attachment, Media
 
@@ -29,12 +29,12 @@ class AboutKind(enum.StrEnum):
     HOBBY = "hobby"
 
 
-class Plan(db.Model):
+class Plan(Model):
     """A young person's future plan; the cover lives in its `cover_*` columns."""
 
     __tablename__ = "plans"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPk]
     owner_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True
     )
@@ -53,35 +53,22 @@ class Plan(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     owner: Mapped[User] = relationship(back_populates="plan")
-    about_items: Mapped[list[AboutItem]] = relationship(
-        back_populates="plan",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        order_by="AboutItem.position, AboutItem.id",
+    about_items: Mapped[list[AboutItem]] = owned(
+        "plan", order_by="AboutItem.position, AboutItem.id"
     )
-    media: Mapped[list[Media]] = relationship(
-        back_populates="plan",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        order_by="Media.created_at.desc()",
-    )
+    media: Mapped[list[Media]] = owned("plan", order_by="Media.created_at.desc()")
     # Read-only: attachments are made and removed through their media item.
     attachments: Mapped[list[Attachment]] = relationship(viewonly=True, order_by="Attachment.id")
-    goals: Mapped[list[Goal]] = relationship(
-        back_populates="plan",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        order_by="Goal.position, Goal.id",
-    )
+    goals: Mapped[list[Goal]] = owned("plan", order_by="Goal.position, Goal.id")
 
 
-class AboutItem(db.Model):
+class AboutItem(Model):
     """A good quality, talent or hobby in "about me"."""
 
     __tablename__ = "about_items"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPk]
+    plan_id: Mapped[PlanRef]
     kind: Mapped[str] = mapped_column(sa.String(16))
     text: Mapped[str] = mapped_column(sa.String(ABOUT_TEXT_MAX))
     position: Mapped[int] = mapped_column(default=0)

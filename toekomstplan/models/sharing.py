@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import UTCDateTime, utcnow
+from ..extensions import Model
+from .base import GoalKey, IntPk, PlanRef, UTCDateTime, owned, utcnow
 
 if TYPE_CHECKING:
     from .accounts import User
@@ -25,14 +25,14 @@ class ShareRole(enum.StrEnum):
     VIEWER = "viewer"  # meekijker: reads only
 
 
-class Share(db.Model):
+class Share(Model):
     """One person's access to one plan: a role and the sections they may see."""
 
     __tablename__ = "shares"
     __table_args__ = (sa.UniqueConstraint("plan_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPk]
+    plan_id: Mapped[PlanRef]
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(sa.String(10))
     # What the young person calls them: "mijn begeleider Mo".
@@ -45,16 +45,14 @@ class Share(db.Model):
 
     plan: Mapped[Plan] = relationship()
     user: Mapped[User] = relationship()
-    hidden_goals: Mapped[list[HiddenGoal]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True
-    )
+    hidden_goals: Mapped[list[HiddenGoal]] = owned()
 
     @property
     def hidden_goal_ids(self) -> set[int]:
         return {h.goal_id for h in self.hidden_goals}
 
 
-class HiddenGoal(db.Model):
+class HiddenGoal(Model):
     """A goal the young person keeps from one person they share with."""
 
     __tablename__ = "hidden_goals"
@@ -62,18 +60,16 @@ class HiddenGoal(db.Model):
     share_id: Mapped[int] = mapped_column(
         sa.ForeignKey("shares.id", ondelete="CASCADE"), primary_key=True
     )
-    goal_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True
-    )
+    goal_id: Mapped[GoalKey]
 
 
-class Invite(db.Model):
+class Invite(Model):
     """A one-time, expiring link that makes a share; only the token's hash is stored."""
 
     __tablename__ = "invites"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPk]
+    plan_id: Mapped[PlanRef]
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     role: Mapped[str] = mapped_column(sa.String(10))
     label: Mapped[str] = mapped_column(sa.String(SHARE_LABEL_MAX), default="")
@@ -85,7 +81,7 @@ class Invite(db.Model):
     plan: Mapped[Plan] = relationship()
 
 
-class AccessEvent(db.Model):
+class AccessEvent(Model):
     """Who looked at, changed, exported or commented on what, and every refusal.
 
     Holds no content and no tokens: an action, a target like "goal:12", a time and a user.
@@ -93,8 +89,8 @@ class AccessEvent(db.Model):
 
     __tablename__ = "access_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPk]
+    plan_id: Mapped[PlanRef]
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(sa.String(16))
     target: Mapped[str] = mapped_column(sa.String(40), default="")

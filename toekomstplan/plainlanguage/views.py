@@ -52,7 +52,9 @@ def review_text():
     if not current_user.is_authenticated:
         return jsonify(error=_("Log in first.")), 401
     data = request.get_json(silent=True)
-    text = data.get("text") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        data = {}
+    text = data.get("text")
     if not isinstance(text, str):
         return jsonify(error=_("We could not understand this. Please try again.")), 400
     if len(text) > MAX_TEXT:

@@ -29,19 +29,31 @@ def key(word: str) -> str:
 
 def forms(key: str, lang: str) -> tuple[str, ...]:
     """Return `key` and the simple stems it may be an inflection of."""
-    forms = [key]
-    if lang == "en":
-        if key.endswith("ies"):
-            forms.append(key[:-3] + "y")
-        if key.endswith("es"):
-            forms.append(key[:-2])
-        if key.endswith("s"):
-            forms.append(key[:-1])
-        if key.endswith("ed"):
-            forms += [key[:-2], key[:-1]]
-        if key.endswith("ing"):
-            forms += [key[:-3], key[:-3] + "e"]
-        return tuple(forms)
+    return (key, *(_english_stems(key) if lang == "en" else _dutch_stems(key)))
+
+
+# English endings and what may stand in their place: "activities" -> "activity", "hoped" ->
+# "hop" or "hope".
+_ENGLISH_ENDINGS = (
+    ("ies", ("y",)),
+    ("es", ("",)),
+    ("s", ("",)),
+    ("ed", ("", "e")),
+    ("ing", ("", "e")),
+)
+
+
+def _english_stems(key: str) -> list[str]:
+    stems = []
+    for ending, replacements in _ENGLISH_ENDINGS:
+        if key.endswith(ending):
+            base = key[: -len(ending)]
+            stems += [base + replacement for replacement in replacements]
+    return stems
+
+
+def _dutch_stems(key: str) -> list[str]:
+    forms: list[str] = []
     stems = [key[: -len(end)] for end in ("en", "s", "e") if key.endswith(end)]
     for stem in stems:
         forms.append(stem)
@@ -52,7 +64,7 @@ def forms(key: str, lang: str) -> tuple[str, ...]:
             forms.append(stem[:-1])
         elif last not in _VOWELS and before in "aeou" and third not in _VOWELS:
             forms.append(stem[:-1] + before + last)  # hulpvragen -> hulpvraag
-    return tuple(forms)
+    return forms
 
 
 @dataclass(frozen=True)

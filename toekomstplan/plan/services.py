@@ -2,9 +2,8 @@
 
 import sqlalchemy as sa
 
-from .. import pagecache, positions
+from .. import limits, pagecache, positions
 from ..extensions import db
-from ..limits import LimitReached
 from ..media import services as media_services
 from ..models import AboutItem, Media, Plan
 from ..models.plan import ABOUT_TEXT_MAX, INTRO_MAX
@@ -46,11 +45,7 @@ def update_intro(plan: Plan, text: str) -> None:
 
 def add_about_item(plan: Plan, kind: str, text: str) -> AboutItem:
     """Add a quality, talent or hobby at the end of its list."""
-    count = db.session.scalar(
-        sa.select(sa.func.count(AboutItem.id)).where(AboutItem.plan_id == plan.id)
-    )
-    if count >= ABOUT_ITEMS_MAX:
-        raise LimitReached
+    limits.ensure_room(AboutItem.id, AboutItem.plan_id == plan.id, most=ABOUT_ITEMS_MAX)
     last = db.session.scalar(
         sa.select(sa.func.max(AboutItem.position)).where(
             AboutItem.plan_id == plan.id, AboutItem.kind == kind

@@ -1,10 +1,11 @@
 """The plan: its home, the cover editor, the introduction and "about me"."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import access, pagecache
+from .. import access, pagecache, positions
 from ..access import Action, Section
 from ..limits import LimitReached
 from ..media import services as media_services
@@ -13,8 +14,12 @@ from . import pages, services, themes
 from .forms import AboutItemForm, CoverForm, IntroForm
 
 bp = Blueprint("plan", __name__)
-# Every page of a plan wears its cover's colours: the theme_style macro reads them.
-bp.add_app_template_global(themes, "themes")
+
+
+@bp.record_once
+def _register_themes(state: BlueprintSetupState) -> None:
+    # Every page of a plan wears its cover's colours: the theme_style macro reads them.
+    state.app.jinja_env.globals["themes"] = themes
 
 
 @bp.get("/")
@@ -112,9 +117,7 @@ def about(plan_id: int):
 @login_required
 def edit_about_item(item_id: int):
     item = access.get_about_item(item_id, Action.EDIT)
-    form = AboutItemForm(
-        data=None if request.method == "POST" else {"kind": item.kind, "text": item.text}
-    )
+    form = AboutItemForm() if request.method == "POST" else AboutItemForm(obj=item)
     if form.validate_on_submit():
         services.update_about_item(item, form.kind.data, form.text.data)
         flash(_("Saved."), "success")
@@ -138,5 +141,5 @@ def delete_about_item(item_id: int):
 @login_required
 def move_about_item(item_id: int):
     item = access.get_about_item(item_id, Action.EDIT)
-    services.move_about_item(item, -1 if request.form.get("direction") == "up" else 1)
+    services.move_about_item(item, positions.direction(request.form))
     return redirect(url_for("plan.about", plan_id=item.plan_id) + f"#item-{item.id}")

@@ -1,5 +1,7 @@
 """Forms for inviting people and choosing what they see."""
 
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -7,13 +9,12 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectChoice,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import Email, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import check_new_password, max_length, required
+from ..forms import check_new_password, checkboxes, max_length, required
+from ..models import Share
 from ..models.sharing import SHARE_LABEL_MAX
 
 ROLES = [
@@ -39,13 +40,21 @@ class ShareForm(FlaskForm):
     sees_intro = BooleanField(_l("Introduction"))
     sees_about = BooleanField(_l("About me"))
     sees_media = BooleanField(_l("Photos and videos"))
-    goals = SelectMultipleField(
-        _l("Goals they see"),
-        coerce=int,
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-        validate_choice=False,  # the service keeps only goals of this plan
-    )
+    goals = checkboxes(_l("Goals they see"), coerce=int)  # the service keeps this plan's only
+
+    @classmethod
+    def for_share(cls, share: Share) -> ShareForm:
+        """Return the form filled in with what the person sees now."""
+        hidden = share.hidden_goal_ids
+        return cls(
+            data={
+                "role": share.role,
+                "sees_intro": share.sees_intro,
+                "sees_about": share.sees_about,
+                "sees_media": share.sees_media,
+                "goals": [g.id for g in share.plan.goals if g.id not in hidden],
+            }
+        )
 
 
 class SupporterRegisterForm(FlaskForm):

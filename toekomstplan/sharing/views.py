@@ -54,17 +54,7 @@ def revoke_invite(invite_id: int):
 def share(share_id: int):
     share = access.get_share(share_id)
     goals = share.plan.goals
-    form = ShareForm(
-        data=None
-        if request.method == "POST"
-        else {
-            "role": share.role,
-            "sees_intro": share.sees_intro,
-            "sees_about": share.sees_about,
-            "sees_media": share.sees_media,
-            "goals": [g.id for g in goals if g.id not in share.hidden_goal_ids],
-        }
-    )
+    form = ShareForm() if request.method == "POST" else ShareForm.for_share(share)
     form.goals.choices = [(g.id, g.title) for g in goals]
     if form.validate_on_submit():
         shown = set(form.goals.data or [])

@@ -10,10 +10,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import Response, current_app, send_file
+from flask import Response, current_app
 from werkzeug.security import safe_join
 
-from .base import Storage, Stored, UnsafeKey, check_key, copy_hashing, disposition, private
+from .base import (
+    Storage,
+    Stored,
+    UnsafeKey,
+    check_key,
+    copy_hashing,
+    disposition,
+    private,
+    send_private,
+)
 
 
 class LocalStorage(Storage):
@@ -85,15 +94,9 @@ class LocalStorage(Storage):
             response.headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + check_key(key)
             response.headers["Content-Disposition"] = disposition(download_name)
             return private(response)
-        response = send_file(
-            self._path(key),
-            mimetype=content_type,
-            download_name=download_name,
-            conditional=True,
-            etag=etag,
-            max_age=365 * 24 * 3600,
+        return send_private(
+            self._path(key), content_type=content_type, download_name=download_name, etag=etag
         )
-        return private(response)
 
     @contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:

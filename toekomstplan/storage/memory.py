@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import Response, send_file
+from flask import Response
 
-from .base import Storage, Stored, check_key, copy_hashing, private
+from .base import Storage, Stored, check_key, copy_hashing, send_private
 
 
 class MemoryStorage(Storage):
@@ -65,12 +65,9 @@ class MemoryStorage(Storage):
             return iter(sorted(self.files))
 
     def send(self, key: str, *, content_type: str, download_name: str, etag: str) -> Response:
-        response = send_file(
+        return send_private(
             io.BytesIO(self._bytes(key)),
-            mimetype=content_type,
+            content_type=content_type,
             download_name=download_name,
-            conditional=True,
             etag=etag,
-            max_age=365 * 24 * 3600,
         )
-        return private(response)
