@@ -66,6 +66,8 @@ WORKER = frozenset({"worker"})
 OWNER_WORKER = frozenset({"owner", "worker"})
 READERS = frozenset({"owner", "worker", "viewer"})
 SIGNED_IN = frozenset({"owner", "worker", "viewer", "revoked", "other"})
+OTHER = frozenset({"other"})
+NOBODY: frozenset[str] = frozenset()
 
 # Anyone may call these, logged in or not; they reveal no plan. Only "no server error" is
 # checked for them (a wrong token is a friendly 404 page, a form without data a 400).
@@ -176,6 +178,49 @@ EXTRA_ROWS = [
     ("sharing.share", "the viewer's share", {"share_id": "viewer_share"}, {"GET": OWNER}),
     ("plan.home", "another plan", {"plan_id": "other_plan"}, {"GET": frozenset({"other"})}),
     ("goals.goal", "another plan's goal", {"goal_id": "other_goal"}, {"GET": frozenset({"other"})}),
+    # Rows of B's plan, loaded by id through access.py's get_* helpers: only X, B's worker,
+    # may touch what X made there; the young person A and A's people never.
+    (
+        "goals.edit",
+        "another plan's goal",
+        {"goal_id": "other_goal"},
+        {"GET": NOBODY, "POST": NOBODY},
+    ),
+    ("comments.edit", "another plan's reaction", {"comment_id": "other_comment"}, {"POST": OTHER}),
+    (
+        "comments.delete",
+        "another plan's reaction",
+        {"comment_id": "other_comment"},
+        {"POST": OTHER},
+    ),
+    ("comments.suggest_goal", "another plan", {"plan_id": "other_plan"}, {"POST": OTHER}),
+    ("comments.suggest_step", "another plan's goal", {"goal_id": "other_goal"}, {"POST": OTHER}),
+    ("comments.worker_rating", "another plan's goal", {"goal_id": "other_goal"}, {"POST": OTHER}),
+    (
+        "comments.accept",
+        "another plan's suggestion",
+        {"suggestion_id": "other_suggestion"},
+        {"POST": NOBODY},
+    ),
+    (
+        "comments.decline",
+        "another plan's suggestion",
+        {"suggestion_id": "other_suggestion"},
+        {"POST": NOBODY},
+    ),
+    (
+        "sharing.share",
+        "another plan's share",
+        {"share_id": "other_share"},
+        {"GET": NOBODY, "POST": NOBODY},
+    ),
+    ("sharing.revoke", "another plan's share", {"share_id": "other_share"}, {"POST": NOBODY}),
+    (
+        "sharing.revoke_invite",
+        "another plan's invite",
+        {"invite_id": "other_invite"},
+        {"POST": NOBODY},
+    ),
 ]
 
 # URL argument -> the world attribute holding a real id (or a fixed value).
@@ -194,7 +239,7 @@ ARGS = {
     "filename": "=css/app.css",
 }
 
-NEW_PASSWORD = "a long walk along the sea"  # noqa: S105
+NEW_PASSWORD = "a long walk along the sea"
 
 
 def forms(w: World) -> dict:
@@ -304,6 +349,10 @@ class World:
     suggestion: int = 0
     other_plan: int = 0
     other_goal: int = 0
+    other_comment: int = 0
+    other_suggestion: int = 0
+    other_share: int = 0
+    other_invite: int = 0
     cookies: dict[str, str] = field(default_factory=dict)
     csrf: dict[str, str] = field(default_factory=dict)
     rows: dict = field(default_factory=dict)  # every row of every table, to put back
@@ -470,6 +519,14 @@ def build_world(app, tmp: Path) -> tuple[World, dict]:
     w.suggestion = scalar(app, sa.select(Suggestion.id))
     w.token = invite_link(owner, w.plan, "viewer", "Mama")
     w.invite = scalar(app, sa.select(sa.func.max(Invite.id)))
+    # The same on B's plan, by X: rows the people of A's plan must not reach by their id.
+    send(other, f"/goals/{w.other_goal}/comments", {"body": "Goed bezig"})
+    w.other_comment = scalar(app, sa.select(sa.func.max(Comment.id)))
+    send(other, f"/plans/{w.other_plan}/suggestions", {"text": "Oefenen", "why": ""})
+    w.other_suggestion = scalar(app, sa.select(sa.func.max(Suggestion.id)))
+    w.other_share = scalar(app, sa.select(Share.id).where(Share.plan_id == w.other_plan))
+    invite_link(other_youth, w.other_plan, "viewer", "Papa")
+    w.other_invite = scalar(app, sa.select(sa.func.max(Invite.id)))
 
     # The world is what it says it is.
     assert worker.get(f"/plans/{w.plan}").status_code == 200
@@ -478,6 +535,8 @@ def build_world(app, tmp: Path) -> tuple[World, dict]:
     assert revoked.get(f"/plans/{w.plan}").status_code == 404
     assert other.get(f"/plans/{w.other_plan}").status_code == 200
     assert w.suggestion and w.worker_comment and w.invite
+    assert w.other_comment != w.owner_reply and w.other_suggestion != w.suggestion
+    assert w.other_share and w.other_invite != w.invite
 
     clients = {
         "owner": owner,

@@ -3,31 +3,24 @@
 import functools
 import itertools
 import re
-import shutil
 import threading
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from toekomstplan import create_app
 from toekomstplan.auth import services as auth_services
 from toekomstplan.comments import services as comment_services
+from toekomstplan.demo.builder import GoalSpec, MediaSpec, PlanSpec, build
 from toekomstplan.extensions import db
-from toekomstplan.goals import services as goal_services
-from toekomstplan.jobs import huey
-from toekomstplan.media import services as media_services
 from toekomstplan.models import Comment, Goal, Plan, User
-from toekomstplan.plan import services as plan_services
 from toekomstplan.sharing import services as sharing_services
 
 from .. import mediafiles
-
-# Background jobs (video preparation) run at once, inside the request that queues them,
-# as in tests/conftest.py: the e2e app has no worker.
-huey.immediate = True
+from ..conftest import PASSWORD, app_settings, build_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,7 +34,6 @@ CHROMIUM_ARGS = [
 PHONE_WIDTH = 360
 PHONE_HEIGHT = 740
 MIN_TAP_HEIGHT = 44
-PASSWORD = "a walk along the river"
 
 _usernames = itertools.count(1)
 _workers = itertools.count(1)
@@ -51,23 +43,15 @@ _workers = itertools.count(1)
 def live_app(tmp_path_factory):
     """Build the app on a temporary SQLite file, outbox and upload folder."""
     root = tmp_path_factory.mktemp("e2e")
-    app = create_app(
-        {
-            "TESTING": True,
-            # Nothing from the developer's environment (SMTP, production, hosts) leaks in.
-            "ENV_NAME": "test",
-            "MAIL_SERVER": None,
-            "TRUSTED_HOSTS": None,
-            "SESSION_COOKIE_SECURE": False,
-            "SECRET_KEY": "e2e-secret-key-not-for-production",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'e2e.sqlite'}",
-            "MAIL_OUTBOX": str(root / "outbox"),
-            "UPLOAD_DIR": str(root / "uploads"),
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_KIB": 1024,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    settings = {
+        **app_settings(root),
+        # Always SQLite, also under TEST_DATABASE_URL: this app keeps its tables for the whole
+        # session, while each unit test's app drops every table of that database.
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'e2e.sqlite'}",
+        # Every test logs in from 127.0.0.1: the login limit would refuse the sixth.
+        "RATELIMIT_ENABLED": False,
+    }
+    app = build_app(settings, root / "instance")
     with app.app_context():
         db.create_all()
     yield app
@@ -165,75 +149,74 @@ def media_samples(tmp_path_factory):
     return sample
 
 
-# Goals that make_youth(goals=...) can add, by name. "done" steps are ticked off; "evidence"
-# shows a new photo on the goal and on its first step.
+# Goals that make_youth(goals=...) adds, by name. Evidence on OWN_PHOTO is on a photo stored for
+# that goal alone ("cooking.jpg"), after the media the test asked for.
+OWN_PHOTO = 0
 GOALS = {
-    "active": {
-        "title": "I want to learn to cook",
-        "why": "Later I live on my own and I do not want chips every day.",
-        "helpers": "Aunt Ria",
-        "due_in_days": 60,
-        "steps": [
+    "active": GoalSpec(
+        title="I want to learn to cook",
+        why="Later I live on my own and I do not want chips every day.",
+        helpers="Aunt Ria",
+        due_in_days=60,
+        steps=(
             "Choose three easy recipes",
             "Go shopping together",
             "Cook once a week",
             "Cook for the group",
-        ],
-        "done": 2,
-        "rating": "good",
-        "evidence": True,
-    },
-    "achieved": {
-        "title": "I want to play the guitar every week",
-        "why": "Making music calms me down.",
-        "steps": ["Borrow a guitar", "Learn three chords", "Play a whole song"],
-        "done": 3,
-        "rating": "good",
-        "status": "achieved",
-    },
-    "paused": {
-        "title": "I want to get my driving licence",
-        "steps": ["Read the theory book", "Take a first lesson"],
-        "done": 1,
-        "rating": "bit",
-        "status": "paused",
-    },
-    "no-steps": {
-        "title": "I want to sleep better",
-        "why": "Then I am less tired at school.",
-        "helpers": "The family doctor",
-        "estimate": 25,
-        "rating": "not_yet",
-    },
+        ),
+        done=2,
+        ratings=("good",),
+        evidence=((OWN_PHOTO, None), (OWN_PHOTO, 0)),  # on the goal and on its first step
+    ),
+    "achieved": GoalSpec(
+        title="I want to play the guitar every week",
+        why="Making music calms me down.",
+        steps=("Borrow a guitar", "Learn three chords", "Play a whole song"),
+        done=3,
+        ratings=("good",),
+        status="achieved",
+    ),
+    "paused": GoalSpec(
+        title="I want to get my driving licence",
+        steps=("Read the theory book", "Take a first lesson"),
+        done=1,
+        ratings=("bit",),
+        status="paused",
+    ),
+    "no-steps": GoalSpec(
+        title="I want to sleep better",
+        why="Then I am less tired at school.",
+        helpers="The family doctor",
+        estimate=25,
+        ratings=("not_yet",),
+    ),
 }
+PLAN_TITLE = "My future plan"
+# The cover registration gives: only the title is the young person's.
+EMPTY_PLAN = PlanSpec(title=PLAN_TITLE, theme="sunrise", layout="classic")
+TALENT = 1  # index of the about item whose id make_youth(filled=True) returns
+FILLED_PLAN = PlanSpec(
+    title="Sam's plan",
+    subtitle="Step by step to my own place",
+    theme="ocean",
+    layout="band",
+    intro="Hi! I am Sam and I live in Deventer.\n\nLater I want to work with animals.",
+    about=(("quality", "I am honest"), ("talent", "Drawing"), ("hobby", "Football")),
+)
 
 
-def _add_goal(plan, spec: dict, photo: Path, tmp_path: Path) -> int:
-    """Add one goal from GOALS through the goal services, as the app would."""
-    due = spec.get("due_in_days")
-    goal = goal_services.create_goal(
-        plan,
-        title=spec["title"],
-        why=spec.get("why", ""),
-        helpers=spec.get("helpers", ""),
-        due=date.today() + timedelta(days=due) if due else None,
-        steps=spec.get("steps", []),
-    )
-    for step in goal.steps[: spec.get("done", 0)]:
-        goal_services.toggle_step(step, True)
-    if "estimate" in spec:
-        goal_services.set_estimate(goal, spec["estimate"])
-    if spec.get("rating"):
-        goal_services.set_rating(goal, spec["rating"])
-    if spec.get("evidence"):
-        upload = tmp_path / f"evidence-{goal.id}.jpeg"
-        shutil.copyfile(photo, upload)
-        media = media_services.store_upload(plan, upload, label="cooking.jpg")
-        goal_services.add_evidence(goal, media)
-        goal_services.add_evidence(goal, media, goal.steps[0])
-    if spec.get("status"):
-        goal_services.set_status(goal, spec["status"])
-    return goal.id
+def plan_spec(base: PlanSpec, media: tuple[str, ...], goals: tuple[str, ...], sample) -> PlanSpec:
+    """Describe `base` with the named samples as media and the named goals from GOALS."""
+    items = [MediaSpec(f"sample.{kind}", source=sample(kind)) for kind in media]
+    goal_specs = []
+    for name in goals:
+        goal = GOALS[name]
+        if goal.evidence:
+            items.append(MediaSpec("cooking.jpg", source=sample("jpeg")))
+            own = len(items) - 1
+            goal = replace(goal, evidence=tuple((own, step) for _, step in goal.evidence))
+        goal_specs.append(goal)
+    return replace(base, media=tuple(items), goals=tuple(goal_specs))
 
 
 @pytest.fixture
@@ -244,6 +227,8 @@ def make_youth(live_app, media_samples, tmp_path):
     in youth["media"] under the same names. `goals` names goals from GOALS to add; their
     ids come back in youth["goals"] under the same names.
     """
+    workdir = tmp_path / "make-youth"  # the builder's copies, apart from the test's own files
+    workdir.mkdir()
 
     def make(
         name: str = "Sam",
@@ -253,40 +238,21 @@ def make_youth(live_app, media_samples, tmp_path):
         goals: tuple[str, ...] = (),
     ) -> dict:
         username = f"youth{next(_usernames)}"
+        spec = plan_spec(FILLED_PLAN if filled else EMPTY_PLAN, media, goals, media_samples)
         with live_app.app_context():
             user = auth_services.register_youth(
-                name, username, PASSWORD, locale=None, plan_title="My future plan"
+                name, username, PASSWORD, locale=None, plan_title=PLAN_TITLE
             )
-            plan = user.plan
-            youth = {"username": username, "password": PASSWORD, "plan_id": plan.id}
-            if filled:
-                plan_services.update_cover(
-                    plan,
-                    title="Sam's plan",
-                    subtitle="Step by step to my own place",
-                    theme="ocean",
-                    color=None,
-                    layout="band",
-                )
-                plan_services.update_intro(
-                    plan,
-                    "Hi! I am Sam and I live in Deventer.\n\nLater I want to work with animals.",
-                )
-                plan_services.add_about_item(plan, "quality", "I am honest")
-                item = plan_services.add_about_item(plan, "talent", "Drawing")
-                plan_services.add_about_item(plan, "hobby", "Football")
-                youth["item_id"] = item.id
-            youth["media"] = {}
-            for kind in media:
-                # Each upload is a fresh copy, so the shared sample stays as it was made.
-                upload = tmp_path / f"upload-{len(youth['media'])}.{kind}"
-                shutil.copyfile(media_samples(kind), upload)
-                stored = media_services.store_upload(plan, upload, label=f"sample.{kind}")
-                youth["media"][kind] = stored.id
-            youth["goals"] = {
-                kind: _add_goal(plan, GOALS[kind], media_samples("jpeg"), tmp_path)
-                for kind in goals
-            }
+            built = build(user.plan, spec, workdir)
+        youth = {
+            "username": username,
+            "password": PASSWORD,
+            "plan_id": built.plan_id,
+            "media": dict(zip(media, built.media[: len(media)], strict=True)),
+            "goals": dict(zip(goals, built.goals, strict=True)),
+        }
+        if filled:
+            youth["item_id"] = built.about[TALENT]
         return youth
 
     return make

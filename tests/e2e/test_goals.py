@@ -278,7 +278,7 @@ def test_second_device_keeps_its_typing_when_the_goal_changed(
     for phone in (first, second):
         log_in(phone, youth)
         phone.goto(f"/goals/{goal_id}/edit")
-        expect(phone.locator("#title")).to_have_value(GOALS["active"]["title"])
+        expect(phone.locator("#title")).to_have_value(GOALS["active"].title)
 
     first.locator("#title").fill(texts["title_first"])
     first.get_by_role("button", name=texts["save"], exact=True).click()

@@ -69,7 +69,7 @@ def test_invite_comment_suggest_reply_accept_revoke(
     texts = TEXTS[locale]
     youth = make_youth("Sam", goals=("active",))
     goal_url = f"/goals/{youth['goals']['active']}"
-    steps = len(GOALS["active"]["steps"])
+    steps = len(GOALS["active"].steps)
 
     # The young person invites a worker and reads the link, shown once.
     log_in(page, youth)
