@@ -81,6 +81,7 @@ PUBLIC = {
     "auth.forgot",
     "auth.reset",
     "auth.confirm",
+    "auth.send_again",  # the confirmation mail again: says the same whether or not it went
     "account.deleted",
     "i18n.switch_language",
     "plainlanguage.review",  # advice on a text; answers 401 to anonymous visitors
@@ -311,6 +312,7 @@ def forms(w: World) -> dict:
         "auth.login": {"login": "nobody", "password": "not the password"},
         "auth.register": {"name": "Nieuw", "login": "nieuw1", "password": NEW_PASSWORD},
         "auth.forgot": {"email": "nobody@example.org"},
+        "auth.send_again": {"email": "nobody@example.org"},
         "auth.reset": {"password": NEW_PASSWORD},
         "auth.second_step": {"code": "123456"},
         "i18n.switch_language": {"lang": "nl", "next": "/help"},

@@ -80,6 +80,23 @@ def test_register_with_email_sends_confirmation_and_does_not_log_in(app, client,
     assert mails.link(message).startswith("/confirm/")
 
 
+def test_the_check_mail_page_sends_the_mail_again_and_says_the_same_for_anyone(
+    app, client, new_client, post, mails
+):
+    page = register(post, client, "sam@example.org").get_data(as_text=True)
+    assert "Send the mail again" in page and "spam" in page
+    again = post(client, "/register/again", {"email": "sam@example.org"})
+    assert again.status_code == 200 and "We sent the mail again." in again.get_data(as_text=True)
+    first, second = mails.to("sam@example.org")
+    assert mails.link(first) != mails.link(second)  # a fresh link, both work once
+    # An address without an unconfirmed account gets the same answer and no mail.
+    other = post(new_client(), "/register/again", {"email": "nobody@example.org"})
+    assert without_tokens(other.get_data(as_text=True)).replace(
+        "nobody@example.org", "EMAIL"
+    ) == without_tokens(again.get_data(as_text=True)).replace("sam@example.org", "EMAIL")
+    assert mails.to("nobody@example.org") == []
+
+
 def test_register_with_existing_email_shows_same_page_and_mails_the_owner(
     app, client, new_client, post, make_user, mails
 ):

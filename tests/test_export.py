@@ -495,7 +495,7 @@ def test_exports_by_others_are_in_the_access_log(app, as_youth, youth, worker_cl
         ).all()
         assert [(e.user_id, e.target) for e in exports] == [(worker_client.user.id, "pdf:plan")]
     log = as_youth.get(f"/plans/{youth.plan.id}/log").get_data(as_text=True)
-    assert "downloaded" in log
+    assert "made a PDF of your plan" in log
 
 
 def test_youth_records_meetings_with_up_to_three_talking_points(app, as_youth, post, youth):

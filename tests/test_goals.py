@@ -158,7 +158,49 @@ def test_achieved_goal_stays_visible_in_its_own_list(client, post, youth, make_g
     achieved = page.split('id="achieved-title"', 1)[1]
     assert "Learn to cook" in achieved
     home = client.get(f"/plans/{youth.plan.id}").get_data(as_text=True)
-    assert "0 of your 1 goal is going well." in home and "1 goal achieved!" in home
+    assert "You have not said yet how 1 goal is going." in home and "1 goal achieved!" in home
+
+
+def test_the_summary_says_what_goes_well_first_and_never_counts_no_rating_as_bad(
+    client, post, youth, make_goal, app
+):
+    goals = [make_goal(title=f"Goal {n}") for n in range(3)]
+    home = client.get(f"/plans/{youth.plan.id}").get_data(as_text=True)
+    assert "going well" not in home and "0 of your" not in home  # day one: nothing is bad
+    assert "You have not said yet how 3 goals are going." in home
+    post(client, f"/goals/{goals[0]}/rating", {"rating": "good"})
+    post(client, f"/goals/{goals[1]}/rating", {"rating": "not_yet"})
+    home = client.get(f"/plans/{youth.plan.id}").get_data(as_text=True)
+    assert "1 of your 3 goals is going well." in home
+    assert "You have not said yet how 1 goal is going." in home
+    post(client, "/language", {"lang": "nl"})
+    home = client.get(f"/plans/{youth.plan.id}").get_data(as_text=True)
+    assert "1 van je 3 doelen gaat goed." in home
+    assert "Bij 1 doel heb je nog niet gezegd hoe het gaat." in home
+
+
+def test_achieving_a_goal_with_open_steps_asks_whether_they_were_done(
+    app, client, post, youth, make_goal
+):
+    goal_id = make_goal(title="Learn to cook", steps="Pick recipes\nShop\nCook")
+    page = client.get(f"/goals/{goal_id}").get_data(as_text=True)
+    assert "3 steps are still open. Did you do them too?" in page
+    post(client, f"/goals/{goal_id}/status", {"status": "achieved", "open_steps": "keep"})
+    page = client.get(f"/goals/{goal_id}").get_data(as_text=True)
+    assert "100% done" in page
+    assert "the steps that are not ticked off were not needed in the end" in page
+    with app.app_context():
+        assert [s.done for s in db.session.get(Goal, goal_id).steps] == [False, False, False]
+
+    other = make_goal(title="Save for a bike", steps="Open an account\nSave")
+    post(client, f"/goals/{other}/status", {"status": "achieved", "open_steps": "done"})
+    page = client.get(f"/goals/{other}").get_data(as_text=True)
+    assert "were not needed" not in page
+    with app.app_context():
+        goal = db.session.get(Goal, other)
+        assert goal.status == "achieved" and all(s.done for s in goal.steps)
+        kinds = [e.kind for e in goal.events]
+        assert kinds.count("step_done") == 2 and kinds[-1] == "status"
 
 
 def test_second_device_gets_told_and_keeps_what_it_typed(
@@ -272,7 +314,7 @@ def test_a_bad_evidence_file_is_refused_with_its_message(app, client, csrf_token
         content_type="multipart/form-data",
         follow_redirects=True,
     )
-    assert "This kind of file does not work" in response.get_data(as_text=True)
+    assert "We cannot show this file" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == 0
 

@@ -86,3 +86,11 @@ def test_every_page_links_to_help(app, client, post, login, make_user):
             assert 'href="/help"' in response.get_data(as_text=True), url
             checked += 1
     assert checked >= 2 * len(pages)
+
+
+def test_help_also_answers_how_the_app_works_and_links_the_chats(client):
+    page = client.get("/help", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "How does the app work?" in page
+    for question in ("How do I add a photo?", "Who can see my plan?", "I forgot my password"):
+        assert question in page
+    assert 'href="https://www.113.nl/"' in page and 'rel="noopener noreferrer"' in page

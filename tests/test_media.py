@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,6 +15,7 @@ from werkzeug.test import encode_multipart
 from toekomstplan.extensions import db
 from toekomstplan.models import Attachment, Media, MediaFile, Plan
 
+from . import factories
 from .mediafiles import jpeg_with_gps, png, video
 
 JSON = {"Accept": "application/json"}
@@ -95,11 +97,11 @@ def test_photo_upload_without_script_redirects_to_the_gallery(client, youth, upl
     ("data", "name", "message"),
     [
         (b"", "empty.jpg", "This file is empty"),
-        (b"#!/bin/sh\nrm -rf /\n", "script.jpg", "This kind of file does not work"),
+        (b"#!/bin/sh\nrm -rf /\n", "script.jpg", "We cannot show this file"),
         (
             b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
             "image.svg",
-            "This kind of file does not work",
+            "We cannot show this file",
         ),
         (jpeg_with_gps()[:300], "broken.jpg", "This file is broken"),
     ],
@@ -336,4 +338,39 @@ def test_plan_with_many_photos_renders_home_in_few_queries(app, client, youth, u
             assert client.get(f"/plans/{youth.plan.id}").status_code == 200
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", count)
-    assert len(statements) <= 6, "\n\n".join(statements)
+    # The session, media (3), goals, about me, and what is new for this person (unread
+    # reactions and waiting suggestions, one query made on every view).
+    assert len(statements) <= 7, "\n\n".join(statements)
+
+
+def test_a_photo_is_called_by_its_caption_or_its_date_never_its_camera_file_name(
+    client, youth, upload
+):
+    media_id = upload(youth, jpeg_with_gps(), "IMG_20240512_101112.jpg").get_json()["id"]
+    gallery = client.get(f"/plans/{youth.plan.id}/media").get_data(as_text=True)
+    assert "IMG_20240512" not in gallery and "Photo of " in gallery
+    detail = client.get(f"/media/{media_id}").get_data(as_text=True)
+    assert "IMG_20240512" not in detail
+
+
+def test_a_saved_drawing_is_called_a_drawing_and_says_it_was_saved(client, youth, upload):
+    response = factories.post_form(
+        client,
+        f"/plans/{youth.plan.id}/media",
+        {"file": (io.BytesIO(png()), "drawing.png"), "caption": "My drawing", "drawing": "1"},
+        headers=factories.JSON,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201
+    page = client.get(response.get_json()["url"]).get_data(as_text=True)
+    assert "My drawing" in page and "Your drawing is saved." in page
+
+
+def test_the_space_used_is_written_the_dutch_way_and_comes_with_every_upload(
+    client, youth, upload, post
+):
+    answer = upload(youth, jpeg_with_gps(), "me.jpg").get_json()
+    assert "data-storage-used" in answer["used"] and "MB of 2 GB" in answer["used"]
+    post(client, "/language", {"lang": "nl"})
+    gallery = client.get(f"/plans/{youth.plan.id}/media").get_data(as_text=True)
+    assert re.search(r"Gebruikt: \d+,\d MB van \d+ GB\.", gallery)

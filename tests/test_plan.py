@@ -376,3 +376,13 @@ def test_anonymous_post_with_a_valid_csrf_token_is_sent_to_login(
             assert response.status_code == 302, path
             assert response.headers["Location"].startswith("/login"), path
     assert plan_state(app, owner.plan.id) == before
+
+
+def test_times_are_shown_in_dutch_time_in_summer_and_winter(app):
+    from datetime import UTC, datetime
+
+    from toekomstplan.templating import when
+
+    with app.test_request_context(headers={"Accept-Language": "nl"}):
+        assert when(datetime(2026, 7, 1, 12, 0, tzinfo=UTC)) == "1 jul 2026, 14:00"
+        assert when(datetime(2026, 12, 1, 12, 0, tzinfo=UTC)) == "1 dec 2026, 13:00"

@@ -169,6 +169,19 @@ def upload_photo(client, plan_id: int) -> str:
     return response.get_json()["id"]
 
 
+def cover_with(media_id: str) -> dict:
+    """The cover form with a photo on it."""
+    return {
+        "title": "Mijn toekomst",
+        "subtitle": "",
+        "theme": "ocean",
+        "color": "",
+        "layout": "band",
+        "photo": media_id,
+        "focus": "center",
+    }
+
+
 def add_evidence(app, client, csrf_token, goal_id: int) -> str:
     response = client.post(
         f"/goals/{goal_id}/evidence",
@@ -317,10 +330,10 @@ def test_a_hidden_goal_is_absent_for_the_worker_everywhere(app, sharing, csrf_to
     photo = add_evidence(app, youth.client, csrf_token, sharing.hidden_goal)
     for path in (f"/plans/{sharing.plan}", f"/plans/{sharing.plan}/goals"):
         own, theirs = text(youth.client.get(path)), text(worker.client.get(path))
-        assert "Secret plan" in own and "0 of your 2 goals are going well." in own
+        assert "Secret plan" in own and "You have not said yet how 2 goals are going." in own
         assert "Find a side job" in theirs
         assert "Secret plan" not in theirs and f"/goals/{sharing.hidden_goal}" not in theirs
-        assert "0 of your 1 goal is going well." in theirs
+        assert "Amira has not said yet how 1 goal is going." in theirs
         assert photo not in theirs  # not among the thumbnails either
     assert worker.client.get(f"/goals/{sharing.hidden_goal}").status_code == 404
     for url in (f"/media/{photo}", f"/media/{photo}/display", f"/media/{photo}/status"):
@@ -342,9 +355,7 @@ def test_a_hidden_goal_is_absent_for_the_worker_everywhere(app, sharing, csrf_to
     assert "goal achieved" not in overview and "new reaction" not in overview
 
 
-def test_without_photos_and_videos_only_media_in_a_visible_section_loads(
-    app, sharing, csrf_token, post
-):
+def test_without_photos_and_videos_no_photo_or_video_loads_anywhere(app, sharing, csrf_token, post):
     youth, worker = sharing.youth, sharing.worker
     in_intro = upload_photo(youth.client, sharing.plan)
     post(youth.client, f"/plans/{sharing.plan}/intro", {"text": "Hi, I am Amira."})
@@ -357,17 +368,27 @@ def test_without_photos_and_videos_only_media_in_a_visible_section_loads(
     assert post(youth.client, f"/shares/{sharing.worker_share}", settings).status_code == 302
     home = text(worker.client.get(f"/plans/{sharing.plan}"))
     assert 'id="media"' not in home and "thumb-row" not in home
-    assert gallery_only not in home
-    assert in_intro in home  # shown with the introduction
-    assert fetch(worker.client, f"/media/{in_intro}").status_code == 200
-    assert fetch(worker.client, f"/media/{in_intro}/display").status_code == 200
-    for url in (f"/media/{gallery_only}", f"/media/{gallery_only}/thumb"):
-        assert fetch(worker.client, url).status_code == 404, url
-
-    del settings["sees_intro"]
+    # "Photos and videos" off means none at all: not in the gallery, not with the
+    # introduction, not on the cover, not as evidence on a goal they see.
+    assert (
+        post(youth.client, f"/plans/{sharing.plan}/cover", cover_with(in_intro)).status_code == 302
+    )
+    evidence = add_evidence(app, youth.client, csrf_token, sharing.goal)
+    home = text(worker.client.get(f"/plans/{sharing.plan}"))
+    assert "Hi, I am Amira." in home
+    assert gallery_only not in home and in_intro not in home
+    assert evidence not in text(worker.client.get(f"/goals/{sharing.goal}"))
+    for media_id in (in_intro, gallery_only, evidence):
+        for url in (f"/media/{media_id}", f"/media/{media_id}/display"):
+            assert fetch(worker.client, url).status_code == 404, url
+    pdf = worker.client.get(f"/plans/{sharing.plan}/plan.pdf")
+    assert pdf.status_code == 200 and b"/Subtype /Image" not in pdf.data
+    # On again: each shows where the young person put it.
+    settings["sees_media"] = "y"
     post(youth.client, f"/shares/{sharing.worker_share}", settings)
-    assert fetch(worker.client, f"/media/{in_intro}/display").status_code == 404
-    assert "Hi, I am Amira." not in text(worker.client.get(f"/plans/{sharing.plan}"))
+    home = text(worker.client.get(f"/plans/{sharing.plan}"))
+    assert in_intro in home and gallery_only in home
+    assert fetch(worker.client, f"/media/{evidence}/display").status_code == 200
 
 
 def test_revoking_counts_from_the_next_request_of_an_open_session(app, sharing, post):
@@ -450,14 +471,18 @@ def test_the_access_log_shows_what_others_did_without_content_or_tokens(
 
     page = text(youth.client.get(f"/plans/{sharing.plan}/log"))
     for words in (
-        "Willem</strong> looked at",
-        "Willem</strong> reacted on",
-        "Willem</strong> suggested",
-        "Willem</strong> tried to open (not allowed)",
-        "Mum</strong> accepted your invitation",
+        "Willem looked at your plan.",
+        "Willem looked at your goal “",
+        "Willem reacted on your goal “",
+        "Willem suggested a new goal.",
+        "Willem tried to open something you do not share with Willem.",
+        "Mum accepted your invitation to look along.",
     ):
         assert words in page, words
     assert secret not in page and "4712" not in page
+    # Plain words: no ids, no paths, no roles as the log stores them.
+    for raw in ("goal:", "media:", "role:", "/goals/", "/media/", "pdf:"):
+        assert raw not in page, raw
 
     events = rows(app, sa.select(AccessEvent.user_id, AccessEvent.action, AccessEvent.target))
     actions = {action for user_id, action, _ in events if user_id == worker.id}
@@ -470,7 +495,7 @@ def test_the_access_log_shows_what_others_did_without_content_or_tokens(
     # Another worker's refused look at this plan is logged for its owner as well.
     stranger = person("Xandra")
     assert stranger.client.get(f"/goals/{sharing.goal}").status_code == 404
-    assert "Xandra</strong> tried to open" in text(youth.client.get(f"/plans/{sharing.plan}/log"))
+    assert "Xandra tried to open something" in text(youth.client.get(f"/plans/{sharing.plan}/log"))
     # The log is the young person's: nobody else reads it.
     assert worker.client.get(f"/plans/{sharing.plan}/log").status_code == 404
 
@@ -684,6 +709,36 @@ def test_a_supporter_deleting_their_account_leaves_their_reactions_anonymous(
     page = text(sharing.youth.client.get(f"/goals/{sharing.goal}"))
     assert "Keep going!" in page and "deleted account" in page
     assert "deleted account" in text(sharing.youth.client.get(f"/plans/{sharing.plan}/goals"))
-    assert "deleted account" in text(sharing.youth.client.get(f"/plans/{sharing.plan}/log"))
+    log = text(sharing.youth.client.get(f"/plans/{sharing.plan}/log"))
+    assert "Someone whose account is deleted reacted on your goal" in log
     manage = text(sharing.youth.client.get(f"/plans/{sharing.plan}/sharing"))
     assert "Willem" not in manage
+
+
+# What is new, where the young person lands
+
+
+def test_the_plan_home_flags_new_reactions_and_suggestions_until_they_are_read(app, sharing, post):
+    youth, worker = sharing.youth, sharing.worker
+    home = f"/plans/{sharing.plan}"
+    assert "New for you" not in text(youth.client.get(home))  # warms the page cache too
+    post(worker.client, f"/goals/{sharing.goal}/comments", {"body": "Well done!"})
+    post(worker.client, f"/plans/{sharing.plan}/suggestions", {"text": "Learn to cook"})
+    page = text(youth.client.get(home))  # the cached page, with what is new punched in
+    assert "1 new reaction on “Find a side job”" in page
+    assert "1 new suggestion is waiting for you." in page
+    goal = text(youth.client.get(f"/goals/{sharing.goal}"))
+    assert 'class="comment comment--new"' in goal and ">New</span>" in goal
+    # Read now: the home says no more, and the goal page no longer marks it new.
+    page = text(youth.client.get(home))
+    assert "new reaction" not in page and "1 new suggestion is waiting for you." in page
+    assert "comment--new" not in text(youth.client.get(f"/goals/{sharing.goal}"))
+    # The worker is told of the young person's reply, not of suggestions.
+    post(youth.client, f"/goals/{sharing.goal}/comments", {"body": "Thanks!"})
+    theirs = text(worker.client.get(home))
+    assert "1 new reaction on “Find a side job”" in theirs and "waiting for you" not in theirs
+
+
+def test_a_new_reaction_on_a_hidden_goal_is_not_news_for_the_worker(app, sharing, post):
+    post(sharing.youth.client, f"/goals/{sharing.hidden_goal}/comments", {"body": "Note to me"})
+    assert "New for you" not in text(sharing.worker.client.get(f"/plans/{sharing.plan}"))

@@ -261,13 +261,16 @@ TARGET_SECTIONS = {
 def can_see_media(user: User | None, media: Media) -> bool:
     """Say whether `user` may load a photo or video.
 
-    It is visible when it is attached to a section the user may see, or sits in the gallery
-    and the user may see photos and videos, unless it is evidence on a goal hidden from them.
-    (The owner sees all of them.)
+    The switch "Photos and videos" of a share covers every photo and video, wherever the
+    young person put it (the cover, the introduction, a goal): off, the person sees none.
+    On, a photo is visible when it is attached to a section they may see, or sits in the
+    gallery, unless it is evidence on a goal hidden from them. The owner sees all of them.
     """
     plan = media.plan
     if can(user, plan, Section.MEDIA, Action.EDIT):
         return True
+    if not can(user, plan, Section.MEDIA):
+        return False
     hidden_evidence = False
     for attachment in media.attachments:
         goal = None
@@ -279,7 +282,7 @@ def can_see_media(user: User | None, media: Media) -> bool:
         if can(user, plan, TARGET_SECTIONS[attachment.target], goal=goal):
             return True
         hidden_evidence = hidden_evidence or goal is not None
-    return not hidden_evidence and can(user, plan, Section.MEDIA)
+    return not hidden_evidence
 
 
 def get_media(media_id: str, action: Action = Action.VIEW, *, log: bool = True) -> Media:

@@ -96,6 +96,8 @@ def _mail(instance: Path) -> dict:
 def _accounts() -> dict:
     return {
         "BABEL_DEFAULT_LOCALE": "nl",
+        # Times are stored in UTC and shown in Dutch time, summer and winter.
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "LANGUAGES": ("nl", "en"),
         "RESET_TOKEN_HOURS": _int("RESET_TOKEN_HOURS", 2),
         "ADMIN_RESET_TOKEN_HOURS": _int("ADMIN_RESET_TOKEN_HOURS", 48),

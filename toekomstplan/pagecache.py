@@ -1,9 +1,10 @@
 """Rendered plan pages, kept per plan revision, with the per-request parts punched in.
 
 A plan page looks the same for every request of one viewer until the plan changes, except
-for its CSRF token and CSP nonce. Those are rendered as "holes" (HTML comments that escaped
-user text can never produce) and filled in on every response, so a repeat view costs one
-query and two string replacements instead of a full render.
+for its CSRF token and CSP nonce, and its "live" parts: what this person has not read yet,
+which changes when they read it, without a new plan revision. Those are rendered as "holes"
+(HTML comments that escaped user text can never produce) and filled in on every response, so
+a repeat view costs a query or two and a few string replacements instead of a full render.
 
 The key holds everything the page depends on: the plan's identity (id and creation time, so a
 reused id never matches), its revision (raised by every change in the plan's services), the
@@ -108,14 +109,33 @@ def csrf_token() -> str:
     return generate_csrf()
 
 
-def render_plan_page(template: str, plan: Plan, context: Callable[[], dict]) -> str:
+def live(name: str) -> Markup:
+    """Put in a page the part `name` that is made anew for every request (a hole when cached)."""
+    if g.get("_punch_holes"):
+        return _live_hole(name)
+    # A live part is HTML our own templates rendered, user text escaped there.
+    return Markup(g._live_parts[name]())  # noqa: S704
+
+
+def _live_hole(name: str) -> Markup:
+    return Markup("<!--live-{}-{}-->").format(_SALT, name)
+
+
+def render_plan_page(
+    template: str,
+    plan: Plan,
+    context: Callable[[], dict],
+    live_parts: dict[str, Callable[[], str]] | None = None,
+) -> str:
     """Render a page that shows `plan`, from the cache when nothing it shows has changed.
 
     `context` makes the template's variables; it runs only when the page is rendered anew.
+    `live_parts` make the parts the template puts in with `live(name)`, on every request.
     When a change empties the cache, one thread per process renders the page and the others
     wait for it, instead of all of them rendering the same page at once.
     """
     store = _store()
+    g._live_parts = live_parts or {}
     if store is None or "_flashes" in session:
         return render_template(template, plan=plan, **context())
     key = (
@@ -138,6 +158,8 @@ def render_plan_page(template: str, plan: Plan, context: Callable[[], dict]) -> 
                 finally:
                     g._punch_holes = False
                 store.put(key, html)
+    for name, make in (live_parts or {}).items():
+        html = html.replace(_live_hole(name), make())
     return html.replace(CSRF_HOLE, csrf_token()).replace(NONCE_HOLE, csp_nonce())
 
 

@@ -1,13 +1,15 @@
 """What templates may use besides their own variables: filters and small helpers."""
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale
+from flask_login import current_user
 from markupsafe import Markup, escape
 
-from . import pagecache
+from . import access, pagecache
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -19,6 +21,11 @@ def paragraphs(text: str | None) -> Markup:
         Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in b.split("\n")))
         for b in blocks
     )
+
+
+def when(moment: datetime) -> str:
+    """A moment in Dutch time: the date as every other date is written, then the time."""
+    return f"{format_date(moment, 'medium')}, {format_time(moment, 'short')}"
 
 
 def control_attrs(described: list, errors: list, counter: int | None, extra: dict) -> dict:
@@ -48,6 +55,15 @@ def static_url(filename: str) -> str:
     return url
 
 
+def is_mine(plan) -> bool:
+    """Whether the person looking is the young person whose plan it is.
+
+    Pages speak to the young person ("my goals") and about them to everyone else ("the goals
+    of Sanne"); what each may do is still access.py's to decide.
+    """
+    return access.is_owner(current_user, plan)
+
+
 def _context() -> dict:
     return {"current_locale": str(get_locale())}
 
@@ -57,8 +73,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         csp_nonce=pagecache.csp_nonce,
         csrf_token=pagecache.csrf_token,
+        live=pagecache.live,
         static_url=static_url,
         control_attrs=control_attrs,
+        is_mine=is_mine,
     )
     app.context_processor(_context)
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["decimal"] = format_decimal  # 12,5 in Dutch, 12.5 in English

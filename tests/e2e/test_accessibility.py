@@ -253,6 +253,9 @@ def _plan_home_with_goals(page, youth, reset_link):
 @visit("inspiration", plan="empty")
 def _inspiration(page, youth, reset_link):
     page.goto(f"/plans/{youth['plan_id']}/inspiration")
+    # Folded per part of life; every part opened, so every card is checked too.
+    for summary in page.locator(".area > summary").all():
+        summary.click()
     expect(page.locator(".idea").first).to_be_visible()
 
 
@@ -426,7 +429,7 @@ def _access_log(page, youth, reset_link):
     worker = youth["sharing"].worker(youth)
     _conversation(youth, worker)
     page.goto(f"/plans/{youth['plan_id']}/log")
-    expect(page.locator(".log__item")).not_to_have_count(0)
+    expect(page.locator(".log__line")).not_to_have_count(0)
 
 
 @visit("access-log-empty", plan="empty")

@@ -39,6 +39,8 @@ TEXTS = {
         "add": "Toevoegen",
         "evidence_added": "Toegevoegd aan wat je geleerd hebt.",
         "achieve": "Ik heb het gehaald!",
+        "still_open": "nog",
+        "tick_off": re.compile(r"^Ja, vink (hem|ze) af$"),
         "celebrated": "Het is je gelukt!",
         "achieved_title": "Gehaald!",
         "back_to_goals": "Terug naar mijn doelen",
@@ -72,6 +74,8 @@ TEXTS = {
         "add": "Add",
         "evidence_added": "Added to what you learned.",
         "achieve": "I achieved it!",
+        "still_open": "still open",
+        "tick_off": re.compile(r"^Yes, tick (it|them) off$"),
         "celebrated": "You did it!",
         "achieved_title": "Achieved!",
         "back_to_goals": "Back to my goals",
@@ -118,6 +122,10 @@ def pick_an_idea(page: Page, youth: dict, t: dict, check_phone_layout) -> dict:
 
     card = inspiration.card(CARD, t["lang"])
     assert card is not None, f"the inspiration card {CARD!r} is gone"
+    # The ideas are folded per part of life: the page fits a phone until one is opened.
+    area = page.locator(f"#area-{card['area']}")
+    expect(area).not_to_have_attribute("open", "")
+    area.locator("summary").first.click()
     # The link's name is "Use this idea: <title>" (Chromium puts a space before the colon).
     name = re.compile(rf"^{re.escape(t['use_idea'])}\s*:\s*{re.escape(card['title'])}$")
     page.get_by_role("link", name=name).click()
@@ -196,13 +204,20 @@ def add_a_photo(page: Page, tmp_path, t: dict, check_phone_layout) -> None:
 
 
 def celebrate(page: Page, t: dict, check_phone_layout) -> None:
-    page.get_by_role("button", name=t["achieve"]).click()
+    # Steps are still open: "I achieved it!" asks whether they were done too.
+    achieve = page.locator("details.achieve")
+    achieve.locator("summary").click()
+    expect(achieve).to_contain_text(t["still_open"])
+    check_phone_layout(page)
+    achieve.get_by_role("button", name=t["tick_off"]).click()
     expect(page.get_by_role("status")).to_contain_text(t["celebrated"])
     celebration = page.get_by_role("region", name=t["achieved_title"])
     expect(celebration).to_be_visible()
     expect(celebration.get_by_role("heading")).to_have_text(t["achieved_title"])
     expect(progress_text(page)).to_have_text(t["progress"].format(n=100))
     expect(page.get_by_role("button", name=t["achieve"])).to_have_count(0)
+    expect(page.locator("details.achieve")).to_have_count(0)
+    expect(page.locator("#steps .step--done")).to_have_count(page.locator("#steps .step").count())
     check_phone_layout(page)
 
 

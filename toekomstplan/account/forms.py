@@ -1,5 +1,7 @@
 """Forms of my account: a new password, two-step login, deleting everything."""
 
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
@@ -22,6 +24,14 @@ class DeleteAccountForm(FlaskForm):
         _l("Yes, delete my account and my whole plan. I know this cannot be undone."),
         validators=[DataRequired(message=_l("Tick this box if you are sure."))],
     )
+
+    @classmethod
+    def for_user(cls, user) -> DeleteAccountForm:
+        """The form as `user` reads it: only a young person has a plan to lose."""
+        form = cls()
+        if not user.is_youth:
+            form.sure.label.text = _l("Yes, delete my account. I know this cannot be undone.")
+        return form
 
 
 class TwoStepSetupForm(FlaskForm):

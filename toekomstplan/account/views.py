@@ -159,7 +159,7 @@ def download_data():
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
 def delete():
-    form = DeleteAccountForm()
+    form = DeleteAccountForm.for_user(current_user)
     if form.validate_on_submit():
         if verify_password(current_user.password_hash, form.password.data):
             user = current_user._get_current_object()

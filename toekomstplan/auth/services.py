@@ -139,6 +139,7 @@ def _mail_link(user: User, purpose: TokenPurpose, subject: str, endpoint: str) -
         name=user.name,
         url=external_url(endpoint, token=token),
         hours=hours,
+        youth=user.is_youth,
     )
 
 
@@ -148,6 +149,15 @@ def confirm_email(record: LoginToken) -> User:
     record.user.email_confirmed = True
     db.session.commit()
     return record.user
+
+
+def confirm_again(email: str) -> None:
+    """Mail the confirmation link again if an unconfirmed account has this address."""
+    user = find_by_login(email) if "@" in email else None
+    if user is None or user.email_confirmed:
+        make_token_time_equaliser()
+        return
+    send_confirmation(user)
 
 
 def request_reset(email: str) -> None:

@@ -192,6 +192,17 @@ def confirm(token: str):
     return response
 
 
+@bp.post("/register/again")
+@limiter.limit("10 per hour")
+def send_again():
+    """Send the confirmation mail again; the answer is the same whether or not it went."""
+    form = ForgotForm()
+    email = (form.email.data or "").strip() if form.validate_on_submit() else ""
+    if email:
+        services.confirm_again(email)
+    return render_template("auth/check_mail.html", email=email, sent_again=bool(email))
+
+
 @bp.route("/forgot", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def forgot():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -94,24 +95,66 @@ def mark_read(user: User, goal: Goal) -> None:
     db.session.commit()
 
 
-def unread_counts(user: User, goal_ids: list[int]) -> dict[int, int]:
-    """Count, per goal, the reactions by others that `user` has not seen yet (one query)."""
-    if not goal_ids:
-        return {}
-    rows = db.session.execute(
+def unread_ids(user: User, goal: Goal) -> set[int]:
+    """Return the reactions on `goal` by others that `user` has not seen yet."""
+    mark = db.session.get(ReadMark, (goal.id, user.id))
+    return set(
+        db.session.scalars(
+            sa.select(Comment.id).where(
+                Comment.goal_id == goal.id,
+                sa.or_(Comment.author_id.is_(None), Comment.author_id != user.id),
+                Comment.created_at > mark.read_at if mark else sa.true(),
+            )
+        )
+    )
+
+
+def _unread_query(user: User, *where: Any) -> sa.Select:
+    """Reactions by others that `user` has not read, counted per goal, among `where`."""
+    return (
         sa.select(Comment.goal_id, sa.func.count(Comment.id))
         .outerjoin(
             ReadMark,
             sa.and_(ReadMark.goal_id == Comment.goal_id, ReadMark.user_id == user.id),
         )
         .where(
-            Comment.goal_id.in_(goal_ids),
+            *where,
             sa.or_(Comment.author_id.is_(None), Comment.author_id != user.id),
             sa.or_(ReadMark.read_at.is_(None), Comment.created_at > ReadMark.read_at),
         )
         .group_by(Comment.goal_id)
-    ).all()
-    return {goal_id: count for goal_id, count in rows}
+    )
+
+
+def unread_counts(user: User, goal_ids: list[int]) -> dict[int, int]:
+    """Count, per goal, the reactions by others that `user` has not seen yet (one query)."""
+    if not goal_ids:
+        return {}
+    query = _unread_query(user, Comment.goal_id.in_(goal_ids))
+    return {goal_id: count for goal_id, count in db.session.execute(query)}
+
+
+def news_counts(user: User, plan: Plan, *, suggestions: bool) -> tuple[dict[int, int], int]:
+    """Unread reactions per goal of `plan`, and (when asked) the suggestions waiting there.
+
+    One query for both: it runs on every view of the plan home, cached page or not. The
+    caller keeps only the goals the person may see.
+    """
+    in_plan = Comment.goal_id.in_(sa.select(Goal.id).where(Goal.plan_id == plan.id))
+    query: sa.Select | sa.CompoundSelect = _unread_query(user, in_plan)
+    if suggestions:
+        waiting = sa.select(sa.null(), sa.func.count(Suggestion.id)).where(
+            Suggestion.plan_id == plan.id, Suggestion.status == SuggestionStatus.PENDING
+        )
+        query = sa.union_all(query, waiting)
+    unread: dict[int, int] = {}
+    pending = 0
+    for goal_id, count in db.session.execute(query):
+        if goal_id is None:
+            pending = count
+        elif count:
+            unread[goal_id] = count
+    return unread, pending
 
 
 # Suggestions

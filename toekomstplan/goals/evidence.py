@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -62,6 +63,14 @@ class Evidence:
     goal: list[Media] = field(default_factory=list)
     steps: dict[int, list[Media]] = field(default_factory=dict)
     by_id: dict[str, Media] = field(default_factory=dict)
+
+    def keep(self, visible: Callable[[Media], bool]) -> Evidence:
+        """The same evidence with only the photos and videos `visible` lets through."""
+        return Evidence(
+            goal=[m for m in self.goal if visible(m)],
+            steps={s: [m for m in ms if visible(m)] for s, ms in self.steps.items()},
+            by_id={i: m for i, m in self.by_id.items() if visible(m)},
+        )
 
 
 def shown_on(goal: Goal) -> Evidence:

@@ -69,6 +69,7 @@ class GoalPage:
     ratings: list[WorkerRating]  # workers' views this person may read
     my_rating: WorkerRating | None  # this worker's own view
     estimates: tuple[int, ...]
+    unread: set[int]  # reactions this person has not seen before this visit
 
 
 def goal_page(goal: Goal, viewer: User) -> GoalPage:
@@ -84,11 +85,12 @@ def goal_page(goal: Goal, viewer: User) -> GoalPage:
         progress=services.progress(goal),
         events=events,
         chart=chart.progress_chart(events, datetime.now(UTC)),
-        evidence=shown_on(goal),
+        evidence=shown_on(goal).keep(lambda m: access.can_see_media(viewer, m)),
         photos=media_services.cover_choices(plan) if may.can_edit else [],
         thread=comment_services.thread(goal),
         suggestions=comment_services.pending(plan, goal),
         ratings=[r for r in ratings if may.is_owner or not access.belongs_to(viewer, r)],
         my_rating=next((r for r in ratings if access.belongs_to(viewer, r)), None),
         estimates=services.ESTIMATES,
+        unread=comment_services.unread_ids(viewer, goal),
     )

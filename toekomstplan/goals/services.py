@@ -58,6 +58,7 @@ class Overview:
     overall: int  # mean progress of active and achieved goals (paused ones wait)
     going_well: int  # active goals the young person rates "gaat goed"
     progress: dict[Goal, int]  # every goal's own progress
+    unrated: int = 0  # active goals without a rating yet (not goals that go badly)
 
     @property
     def counted(self) -> int:
@@ -77,7 +78,8 @@ def overview(goals: list[Goal]) -> Overview:
     counted = active + achieved
     overall = round(sum(each[g] for g in counted) / len(counted)) if counted else 0
     going_well = sum(1 for g in active if g.rating == Rating.GOOD)
-    return Overview(active, paused, achieved, overall, going_well, each)
+    unrated = sum(1 for g in active if not g.rating)
+    return Overview(active, paused, achieved, overall, going_well, each, unrated)
 
 
 def load_goals(plan: Plan) -> list[Goal]:
@@ -220,10 +222,20 @@ def set_estimate(goal: Goal, estimate: int) -> None:
     db.session.commit()
 
 
-def set_status(goal: Goal, status: str) -> None:
-    """Pause, resume or mark a goal achieved (achieved goals stay, celebrated)."""
+def set_status(goal: Goal, status: str, *, open_steps_done: bool = False) -> None:
+    """Pause, resume or mark a goal achieved (achieved goals stay, celebrated).
+
+    A goal can be achieved with steps still open: the young person says whether those were
+    done too (`open_steps_done`, they are ticked off) or were not needed (they stay open, and
+    the goal page says so beside its 100%).
+    """
     if status not in GoalStatus.__members__.values() or status == goal.status:
         return
+    if status == GoalStatus.ACHIEVED and open_steps_done:
+        for step in goal.steps:
+            if not step.done:
+                step.done, step.done_at = True, datetime.now(UTC)
+                record_event(goal, EventKind.STEP_DONE, step.text, step_id=step.id)
     goal.status = status
     goal.achieved_at = datetime.now(UTC) if status == GoalStatus.ACHIEVED else None
     record_event(goal, EventKind.STATUS, status)

@@ -82,11 +82,12 @@ def new(plan_id: int):
 @bp.get("/goals/<int:goal_id>")
 def goal(goal_id: int):
     goal = access.get_goal(goal_id)
+    page = pages.goal_page(goal, current_user)  # before the visit marks everything read
     comment_services.mark_read(current_user, goal)
     return render_template(
         "goals/goal.html",
         plan=goal.plan,
-        page=pages.goal_page(goal, current_user),
+        page=page,
         step_form=StepForm(),
         comment_form=CommentForm(),
         suggestion_form=SuggestionForm(),
@@ -195,7 +196,7 @@ def estimate(goal_id: int):
 def status(goal_id: int):
     goal = access.get_goal(goal_id, Action.EDIT)
     new_status = request.form.get("status", "")
-    services.set_status(goal, new_status)
+    services.set_status(goal, new_status, open_steps_done=request.form.get("open_steps") == "done")
     if new_status == "achieved" and goal.status == "achieved":
         flash(
             _("You did it! “%(title)s” is achieved. Be proud of yourself.", title=goal.title),

@@ -12,12 +12,11 @@ def refusal_message(reason: Refusal, filename: str | None = None) -> str:
     messages = {
         Refusal.EMPTY: _("This file is empty. Choose another photo or video."),
         Refusal.UNSUPPORTED: _(
-            "This kind of file does not work: choose a photo (JPG, PNG, HEIC, WebP) "
-            "or video (MP4, MOV, WebM)."
+            "We cannot show this file. Choose a photo or a video from your phone or computer."
         ),
         Refusal.DAMAGED: _("This file is broken or did not arrive whole. Try again."),
         Refusal.TOO_MANY_PIXELS: _(
-            "This photo has too many pixels. Make it smaller and try again."
+            "This photo is too large to show. Choose a smaller photo, or send it from your phone."
         ),
         Refusal.TOO_BIG: _("This file is too big: at most %(mb)d MB.", mb=mb),
         Refusal.QUOTA: _("Your plan is full. Delete a photo or video first."),

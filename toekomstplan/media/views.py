@@ -60,11 +60,14 @@ def upload(plan_id: int):
             return _refused(plan.id, refusal_message(refused.reason, file.filename))
         finally:
             file.close()
+    if request.form.get("drawing"):
+        flash(_("Your drawing is saved. It is with your photos and videos now."), "success")
     if wants_json():
         media = stored[0]
         card = render_template("media/_card.html", media=media)
+        used = render_template("media/_used.html", used=services.used_bytes(plan.id))
         url = url_for("media.detail", media_id=media.id)
-        return jsonify(id=media.id, status=media.status, html=card, url=url), 201
+        return jsonify(id=media.id, status=media.status, html=card, used=used, url=url), 201
     flash(_("Added to your photos and videos."), "success")
     return redirect(url_for("media.gallery", plan_id=plan.id))
 

@@ -9,6 +9,7 @@ from .. import access, pagecache, positions
 from ..access import Action, Section
 from ..limits import LimitReached
 from ..media import services as media_services
+from ..models import Plan
 from ..sharing import services as sharing_services
 from . import pages, services, themes
 from .forms import AboutItemForm, CoverForm, IntroForm
@@ -34,13 +35,20 @@ def start():
     return redirect(url_for("plan.home", plan_id=plan_id))
 
 
+def _news(plan: Plan) -> str:
+    return render_template("plan/_news.html", plan=plan, news=pages.news(plan, current_user))
+
+
 @bp.get("/plans/<int:plan_id>")
 @login_required
 def home(plan_id: int):
     plan = access.get_plan(plan_id)
     preview = access.start_preview(plan, request.args.get("as", type=int))
     page = pagecache.render_plan_page(
-        "plan/home.html", plan, lambda: {"page": pages.home_page(plan, current_user, preview)}
+        "plan/home.html",
+        plan,
+        lambda: {"page": pages.home_page(plan, current_user, preview)},
+        live_parts={"news": lambda: _news(plan)},
     )
     sharing_services.note_visit(current_user, plan)
     return page

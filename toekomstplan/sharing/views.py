@@ -9,7 +9,7 @@ from .. import access
 from ..access import Action, Section
 from ..auth import services as auth_services
 from ..auth import sessions
-from . import services
+from . import services, visits
 from .forms import InviteForm, ShareForm, SupporterRegisterForm
 
 bp = Blueprint("sharing", __name__)
@@ -85,7 +85,8 @@ def revoke(share_id: int):
 @login_required
 def log(plan_id: int):
     plan = access.get_plan(plan_id, Section.COVER, Action.EDIT)
-    return render_template("sharing/log.html", plan=plan, events=services.access_events(plan))
+    days = visits.readable(plan, services.access_events(plan))
+    return render_template("sharing/log.html", plan=plan, days=days, today=visits.today())
 
 
 def _invite_or_problem(token: str):

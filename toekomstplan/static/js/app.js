@@ -35,6 +35,69 @@
     });
   });
 
+  // One tap, one result: while a form is being sent, its buttons are off and a second tap is
+  // ignored. Forms that scripts send themselves (ticks, uploads) have prevented the default
+  // already. A download keeps the page, so its buttons come back after a few seconds.
+  document.addEventListener("submit", function (event) {
+    var sent = event.target;
+    if (event.defaultPrevented || !(sent instanceof HTMLFormElement)) return;
+    if (sent.dataset.sending) {
+      event.preventDefault();
+      return;
+    }
+    sent.dataset.sending = "1";
+    var buttons = sent.querySelectorAll('button[type="submit"], button:not([type]), input[type="submit"]');
+    // After this event, so the pressed button's name and value still go with the form.
+    window.setTimeout(function () {
+      buttons.forEach(function (button) {
+        button.disabled = true;
+        button.setAttribute("aria-busy", "true");
+      });
+    }, 0);
+    window.setTimeout(function () { release(sent); }, 8000);
+  });
+  var release = function (form) {
+    delete form.dataset.sending;
+    form.querySelectorAll("[aria-busy]").forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    });
+  };
+  // Back to a page from the browser's cache: its forms can be sent again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sending]").forEach(release);
+  });
+
+  // An invitation link: the phone's own share sheet (WhatsApp, mail, ...) where there is one,
+  // and a copy button everywhere. Without this script the link is in a field to copy by hand.
+  document.querySelectorAll("[data-share-link]").forEach(function (row) {
+    var input = document.getElementById(row.dataset.shareLink);
+    var status = row.parentNode.querySelector("[data-share-status]");
+    var native = row.querySelector("[data-share-native]");
+    var copy = row.querySelector("[data-share-copy]");
+    if (!input) return;
+    row.hidden = false;
+    input.addEventListener("focus", function () { input.select(); });
+    if (native && navigator.share) {
+      native.hidden = false;
+      native.addEventListener("click", function () {
+        navigator.share({ title: row.dataset.shareTitle, url: input.value }).catch(function () {});
+      });
+    }
+    copy.addEventListener("click", function () {
+      var done = function () { if (status) status.textContent = row.dataset.copied; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(input.value).then(done, function () {
+          input.select();
+          if (document.execCommand("copy")) done();
+        });
+      } else {
+        input.select();
+        if (document.execCommand("copy")) done();
+      }
+    });
+  });
+
   // Close the menu when tapping elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.menu[open]").forEach(function (menu) {

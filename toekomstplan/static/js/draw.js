@@ -84,6 +84,11 @@
     strokes.pop();
     redraw();
   });
+  root.querySelector("[data-draw-clear]").addEventListener("click", function () {
+    if (!strokes.length || !window.confirm(root.dataset.startAgain)) return;
+    strokes.length = 0;
+    redraw();
+  });
 
   var saveButton = root.querySelector("[data-draw-save]");
   saveButton.addEventListener("click", function () {
@@ -93,7 +98,9 @@
     canvas.toBlob(function (blob) {
       var body = new FormData();
       body.append("csrf_token", root.dataset.csrf);
-      body.append("file", blob, "tekening.png");
+      body.append("file", blob, "drawing.png");
+      body.append("caption", root.dataset.caption);
+      body.append("drawing", "1");
       fetch(root.dataset.uploadUrl, {
         method: "POST",
         body: body,

@@ -72,7 +72,9 @@
       var target = document.getElementById(button.dataset.readTarget);
       text = target ? target.textContent : "";
     }
-    return String(text || "").replace(/\s+/g, " ").trim();
+    // One stop after a sentence: "Leren koken!." and "Cv maken.." are read without a pause
+    // for a second full stop.
+    return String(text || "").replace(/\s+/g, " ").replace(/([.!?…])(\s*\.)+/g, "$1").trim();
   }
 
   function hasText(button) {

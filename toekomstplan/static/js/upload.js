@@ -86,6 +86,12 @@
         bar.value = 100;
         state.textContent = form.dataset.done;
         addCard(data.html);
+        var used = document.querySelector("[data-storage-used]");
+        if (used && data.used) {
+          var fresh = document.createElement("div");
+          fresh.innerHTML = data.used; // our own template's HTML, escaped on the server
+          if (fresh.firstElementChild) used.replaceWith(fresh.firstElementChild);
+        }
         setTimeout(function () { row.remove(); }, 2500);
       } else {
         bar.remove();
