@@ -227,3 +227,15 @@ def test_without_speech_synthesis_the_button_stays_hidden(open_page):
     assert page.evaluate("'speechSynthesis' in window") is False
     expect(page.locator("#read-intro")).to_be_hidden()
     expect(page.locator("#read-goal")).to_be_hidden()
+
+
+def test_a_sentence_that_ends_in_its_own_stop_gets_no_second_one(open_page):
+    page = open_page(voices=DUTCH)
+    # The goal page joins a title and its steps with ". "; a title may end in "!" or ".".
+    page.evaluate(
+        "document.getElementById('intro-text').textContent = "
+        "'Leren koken!. Boodschappen doen.. Klaar'"
+    )
+    page.locator("#read-intro").click()
+    [spoken] = calls(page)
+    assert spoken["text"] == "Leren koken! Boodschappen doen. Klaar"

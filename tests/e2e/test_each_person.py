@@ -1,0 +1,104 @@
+"""What each person sees, in the browser at 360 px: long words, sharing an invitation link,
+read-aloud without voices, and a support worker's and a parent's walk through the plan.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from ..test_supporter_words import YOUTH_ONLY, youth_phrases
+from .conftest import log_in_worker
+
+pytestmark = pytest.mark.e2e
+
+# A pasted link, a shout: one word of 100 characters with nowhere to break.
+LONG_WORD = "!" * 40 + "H" + "e" * 58 + "l"
+
+
+def test_a_hundred_character_word_in_every_field_keeps_every_page_at_phone_width(
+    page: Page, make_youth, log_in, check_phone_layout
+):
+    assert len(LONG_WORD) == 100
+    youth = make_youth(goals=("active",))
+    log_in(page, youth)
+    plan, goal = youth["plan_id"], youth["goals"]["active"]
+    page.goto(f"/plans/{plan}/cover")
+    page.locator("#title").fill(LONG_WORD[:60])
+    page.locator("#subtitle").fill(LONG_WORD)
+    page.locator("form[data-cover-form] button[type=submit]").last.click()
+    page.goto(f"/plans/{plan}/intro")
+    page.locator("#text").fill(f"Hoi {LONG_WORD} daar")
+    page.locator("main form button[type=submit]").last.click()
+    page.goto(f"/plans/{plan}/about")
+    page.locator("input[name=kind]").first.check()
+    page.locator("#text").fill(LONG_WORD)
+    page.locator("main form button[type=submit]").last.click()
+    page.goto(f"/goals/{goal}/edit")
+    page.locator("#title").fill(LONG_WORD)
+    page.locator("#why").fill(LONG_WORD)
+    page.locator("#helpers").fill(LONG_WORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.goto(f"/goals/{goal}")
+    page.locator("#text").fill(LONG_WORD)
+    page.locator("form.add-step button[type=submit]").click()
+    page.locator("#body").fill(LONG_WORD)
+    page.locator("#comments form button[type=submit]").last.click()
+    for path in (
+        f"/plans/{plan}",
+        f"/plans/{plan}/goals",
+        f"/goals/{goal}",
+        f"/plans/{plan}/export",
+    ):
+        page.goto(path)
+        expect(page.locator("main")).to_contain_text(LONG_WORD[:40])
+        check_phone_layout(page)
+
+
+def test_the_invitation_link_can_be_copied_with_one_tap(page: Page, make_youth, log_in):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    youth = make_youth()
+    log_in(page, youth)
+    page.goto(f"/plans/{youth['plan_id']}/sharing")
+    page.locator("#label").fill("Mo")
+    page.locator("main form button[type=submit]").last.click()
+    link = page.locator("#invite-link").input_value()
+    assert "/invite/" in link
+    copy = page.locator("[data-share-copy]")
+    expect(copy).to_be_visible()
+    copy.click()
+    expect(page.locator("[data-share-status]")).not_to_be_empty()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+
+
+def test_read_aloud_is_hidden_on_a_device_without_voices(page: Page, make_youth, log_in):
+    youth = make_youth(goals=("active",))
+    log_in(page, youth)
+    page.goto(f"/goals/{youth['goals']['active']}")
+    assert page.evaluate("speechSynthesis.getVoices().length") == 0  # headless Chromium
+    for button in page.locator("[data-read-aloud]").all():
+        expect(button).to_be_hidden()
+    # The copy of the goal that read-aloud reads is not read out to screen readers too.
+    expect(page.locator("#goal-text")).to_be_hidden()
+
+
+@pytest.mark.parametrize("role", ["worker", "viewer"])
+def test_a_supporter_walks_the_plan_and_is_never_spoken_to_as_the_young_person(
+    page: Page, make_youth, sharing, role
+):
+    youth = make_youth(filled=True, goals=("active", "achieved"))
+    supporter = sharing.worker(youth, role=role)
+    log_in_worker(page, supporter)
+    plan = youth["plan_id"]
+    walk = [f"/plans/{plan}", f"/plans/{plan}/goals", f"/plans/{plan}/export", "/account"]
+    walk += [f"/goals/{goal_id}" for goal_id in youth["goals"].values()]
+    lang = page.evaluate("document.documentElement.lang")
+    for path in walk:
+        page.goto(path)
+        found = youth_phrases(page.content(), lang)
+        assert found == [], f"{path} speaks as the young person: {found}"
+    assert YOUTH_ONLY[lang]  # the list the unit test also uses, in this page's language
+    page.goto(f"/plans/{plan}/goals")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^(Goals of|Doelen van) ")
+    )
