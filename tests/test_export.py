@@ -616,3 +616,16 @@ def test_file_name_is_plain_ascii(app):
         assert services.file_name(Plan(cover_title="🚀"), True, date(2026, 3, 12)) == (
             "plan-meeting-2026-03-12.pdf"
         )
+
+
+def test_the_young_persons_meeting_pdf_holds_the_points_just_typed_and_saves_them(
+    app, as_youth, post, youth, tmp_path
+):
+    ids = fill_plan(app, youth.plan.id)
+    today = date.today().isoformat()
+    form = meeting_form(ids, held_on=today, point_1="Mijn stage bij de bakker")
+    response = post(as_youth, f"/plans/{youth.plan.id}/meeting.pdf", form)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "Mijn stage bij de bakker" in pdftotext(response.data, tmp_path)
+    page = as_youth.get(f"/plans/{youth.plan.id}/export").get_data(as_text=True)
+    assert "Mijn stage bij de bakker" in page  # saved: the next PDF starts from it

@@ -363,12 +363,14 @@ def _goal_delete(page, youth, reset_link):
 def _export_form(page, youth, reset_link):
     page.goto(f"/plans/{youth['plan_id']}/export")
     expect(page.locator("[data-pdf-download]")).to_have_count(2)
+    page.locator("details.more-choices > summary").click()  # the choices, folded by default
     expect(page.locator("input[name=goals]")).to_have_count(4)
 
 
 @visit("export-form-with-errors", plan="filled", goals=("active",))
 def _export_form_with_errors(page, youth, reset_link):
     page.goto(f"/plans/{youth['plan_id']}/export")
+    page.locator("details.more-choices > summary").click()
     page.locator("input[name=comments][value=since]").check()
     page.locator("#since").fill("")
     page.locator("button[data-pdf-download]").click()

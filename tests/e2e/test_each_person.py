@@ -3,6 +3,7 @@ read-aloud without voices, and a support worker's and a parent's walk through th
 """
 
 import re
+import subprocess
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -102,3 +103,48 @@ def test_a_supporter_walks_the_plan_and_is_never_spoken_to_as_the_young_person(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         re.compile(r"^(Goals of|Doelen van) ")
     )
+
+
+def test_the_cover_editor_keeps_a_draft_when_the_young_person_leaves_to_add_a_photo(
+    page: Page, make_youth, log_in
+):
+    youth = make_youth()
+    log_in(page, youth)
+    cover = f"/plans/{youth['plan_id']}/cover"
+    page.goto(cover)
+    page.locator("#title").fill("Noor gaat ervoor")
+    page.locator("label.swatch", has_text="Lemon").click()
+    page.get_by_role("link", name="Add photos or make a drawing").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Photos and videos")
+
+    page.goto(cover)
+    expect(page.locator("[data-draft-note]")).to_be_visible()
+    expect(page.locator("#title")).to_have_value("Noor gaat ervoor")
+    expect(page.get_by_role("radio", name="Lemon")).to_be_checked()
+    expect(page.locator(".editor__preview [data-cover-title]")).to_have_text("Noor gaat ervoor")
+    # The default cover shows the young person's own initial, not the title's.
+    expect(page.locator(".editor__preview [data-cover-initial]")).to_have_text("S")
+
+    page.get_by_role("button", name="Save my cover").click()
+    expect(page.locator(".cover-frame [data-cover-title]")).to_have_text("Noor gaat ervoor")
+    page.goto(cover)
+    expect(page.locator("[data-draft-note]")).to_be_hidden()
+
+
+def test_one_tap_saves_the_meeting_and_its_pdf_holds_the_points_just_typed(
+    page: Page, make_youth, log_in, tmp_path
+):
+    youth = make_youth(goals=("active",))
+    log_in(page, youth)
+    page.goto(f"/plans/{youth['plan_id']}/export")
+    page.locator("#point_1").fill("Mijn stage bij de bakker")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Save the meeting and download the PDF").click()
+    pdf = tmp_path / "meeting.pdf"
+    download.value.save_as(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Mijn stage bij de bakker" in " ".join(text.split())
+    page.goto(f"/plans/{youth['plan_id']}/export")
+    expect(page.locator("#point_1")).to_have_value("Mijn stage bij de bakker")

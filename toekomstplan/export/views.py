@@ -81,8 +81,19 @@ def meeting_pdf(plan_id: int):
     form = _meeting_form(plan)
     if not form.validate_on_submit():
         return _page(plan, form, 400)
+    # The young person's download also saves the meeting, so the PDF holds the points just
+    # typed; it is made as on the meeting's day, so that meeting is the one it is for.
+    day = _today()
+    typed = form.held_on.data is not None or any(form.points())
+    if typed and access.can(current_user, plan, Section.COVER, Action.EDIT):
+        day = form.held_on.data or day
+        try:
+            meetings.record_meeting(plan, day, form.points(), form.choices())
+        except LimitReached:
+            flash(_("You have saved a lot of meetings. Ask for help to clean them up."), "error")
+            return _page(plan, form, 409)
     try:
-        pdf = services.make_pdf(plan, _viewer(), form.choices(), meeting_version=True)
+        pdf = services.make_pdf(plan, _viewer(), form.choices(), meeting_version=True, today=day)
     except render.Busy:
         return _busy(plan)
     return _send(pdf, plan, meeting_version=True)

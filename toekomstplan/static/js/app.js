@@ -182,6 +182,52 @@
     form.querySelectorAll('input[name="photo"], input[name="focus"]').forEach(function (radio) {
       radio.addEventListener("change", showPhoto);
     });
+    // A draft: what the young person changed stays in this tab (sessionStorage) until it is
+    // saved, also when they leave to add a photo and come back.
+    var draftKey = form.dataset.draftKey;
+    var note = form.querySelector("[data-draft-note]");
+    var fields = function () {
+      return Array.prototype.filter.call(form.elements, function (el) {
+        return el.name && el.name !== "csrf_token" && el.type !== "submit" && el.type !== "button";
+      });
+    };
+    var saveDraft = function () {
+      var values = {};
+      fields().forEach(function (el) {
+        if (el.type === "radio") { if (el.checked) values[el.name] = el.value; }
+        else values[el.name] = el.value;
+      });
+      try { sessionStorage.setItem(draftKey, JSON.stringify(values)); } catch (e) { /* private mode */ }
+    };
+    var draft = null;
+    try { draft = JSON.parse(sessionStorage.getItem(draftKey) || "null"); } catch (e) { draft = null; }
+    var restored = [];
+    if (draft && !form.querySelector(".field--error")) {
+      fields().forEach(function (el) {
+        if (!(el.name in draft)) return;
+        if (el.type === "radio") {
+          var pick = el.value === draft[el.name];
+          if (el.checked !== pick) { el.checked = pick; restored.push(el); }
+        } else if (el.value !== draft[el.name]) {
+          el.value = draft[el.name];
+          restored.push(el);
+        }
+      });
+      if (restored.length && note) note.hidden = false;
+    }
+    form.addEventListener("input", saveDraft);
+    form.addEventListener("change", saveDraft);
+    form.addEventListener("submit", function () {
+      try { sessionStorage.removeItem(draftKey); } catch (e) { /* private mode */ }
+    });
+    var discard = form.querySelector("[data-draft-discard]");
+    if (discard) {
+      discard.addEventListener("click", function () {
+        try { sessionStorage.removeItem(draftKey); } catch (e) { /* private mode */ }
+        window.location.reload();
+      });
+    }
+
     form.querySelectorAll('input[name="layout"]').forEach(function (radio) {
       radio.addEventListener("change", function () {
         cover.className = cover.className.replace(/cover--\w+/, "cover--" + radio.value);
@@ -193,11 +239,11 @@
       if (!input || !target) return;
       input.addEventListener("input", function () {
         target.textContent = input.value;
-        if (pair[0] === "title") {
-          var initial = cover.querySelector("[data-cover-initial]");
-          if (initial) initial.textContent = input.value.trim().charAt(0) || "?";
-        }
       });
+    });
+    // Show the kept draft in the preview too.
+    restored.forEach(function (el) {
+      el.dispatchEvent(new Event(el.type === "radio" ? "change" : "input", { bubbles: true }));
     });
   }
 })();
