@@ -148,3 +148,44 @@ def test_one_tap_saves_the_meeting_and_its_pdf_holds_the_points_just_typed(
     assert "Mijn stage bij de bakker" in " ".join(text.split())
     page.goto(f"/plans/{youth['plan_id']}/export")
     expect(page.locator("#point_1")).to_have_value("Mijn stage bij de bakker")
+
+
+def test_the_access_log_after_a_workers_visit_reads_in_plain_words(
+    page: Page, make_youth, log_in, sharing, browser, live_server, check_phone_layout
+):
+    youth = make_youth(goals=("active",))
+    worker = sharing.worker(youth)
+    # The worker looks at the plan and a goal, and tries a goal of another plan.
+    other = make_youth(goals=("active",))
+    context = browser.new_context(base_url=live_server)
+    theirs = context.new_page()
+    log_in_worker(theirs, worker)
+    theirs.goto(f"/plans/{youth['plan_id']}")
+    theirs.goto(f"/goals/{youth['goals']['active']}")
+    theirs.goto(f"/goals/{other['goals']['active']}")
+    context.close()
+
+    log_in(page, youth)
+    page.goto(f"/plans/{youth['plan_id']}/log")
+    log = page.locator("main")
+    expect(log).to_contain_text("looked at your plan.")
+    expect(log).to_contain_text("looked at your goal “I want to learn to cook”.")
+    text = log.inner_text()
+    for raw in ("goal:", "media:", "role:", "/goals/", "/plans/", "not allowed"):
+        assert raw not in text, raw
+    check_phone_layout(page)
+
+
+def test_a_double_tap_on_a_button_that_saves_saves_once(page: Page, make_youth, log_in):
+    youth = make_youth()
+    log_in(page, youth)
+    page.goto(f"/plans/{youth['plan_id']}/goals/new")
+    page.locator("#title").fill("Ik wil zwemmen")
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    save = page.locator("main form button[type=submit]").last
+    save.dblclick()
+    page.wait_for_url("**/goals/*")
+    page.goto(f"/plans/{youth['plan_id']}/goals")
+    expect(page.locator(".goal-card", has_text="Ik wil zwemmen")).to_have_count(1, timeout=2000)
+    assert len([url for url in posts if url.endswith("/goals/new")]) == 1
