@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from toekomstplan.plainlanguage.review import review
+
 DATA_FILE = Path(__file__).resolve().parent.parent / "toekomstplan" / "data" / "inspiration.json"
 LANGUAGES = ("nl", "en")
 AREAS = (
@@ -116,3 +118,17 @@ def test_no_care_jargon(cards):
         for text in all_texts(card, "nl"):
             for word in JARGON:
                 assert word not in text.lower(), (card["key"], word)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_plain_language_helper_has_nothing_to_say_about_any_card(cards, language):
+    # The app's own examples are what plain language looks like: the helper under the text
+    # fields must not flag them when a young person picks one.
+    flagged = {}
+    for card in cards:
+        texts = [card["title"], card["why"], card["helpers"]]
+        texts = [t[language] for t in texts] + card["steps"][language]
+        for text in texts:
+            if hints := review(text, language).hints:
+                flagged[text] = [(h.kind, h.text) for h in hints]
+    assert flagged == {}

@@ -300,7 +300,10 @@ def review(text: str, lang: str) -> Review:
             hints.append(Hint("long_sentence", text[s:e], s, e))
         used = _jargon(words, phrases, hints, text)
         for i, w in enumerate(words):
-            if w.long and i not in used:
+            # A capital inside a sentence starts a name ("De Kindertelefoon"): not a word to
+            # make shorter.
+            name = i > 0 and text[w.start].isupper()
+            if w.long and i not in used and not name:
                 hints.append(Hint("long_word", text[w.start : w.end], w.start, w.end))
         for first, last in _passives(words, lang, text):
             ps, pe = words[first].start, words[last].end
