@@ -51,11 +51,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_http(app: Flask) -> None:
-    """The request class, id URLs, security headers and the access log's writer."""
-    from . import access_log, http
+    """The request class, id URLs and security headers."""
+    from . import http
 
     http.init_app(app)  # before the blueprints: their rules use its id converter
-    access_log.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -6,8 +6,9 @@ and no tokens, and it records what others do, not the young person's own views.
 Two ways in. A service that changes something on behalf of someone else (a reaction, an
 export) adds its event to its own transaction with `record`. What `access.py` saw while it
 decided (a page someone looked at, an attempt it refused) is only noted there: asking "may
-I?" never writes. `write_noted`, run after every request, stores those notes in a
-transaction of their own, so a refused request that changes nothing still leaves its trace.
+I?" never writes. `write_noted`, run after the request (Flask runs it for every response,
+error pages included), stores those notes in a transaction of their own, so a refused request
+that changes nothing still leaves its trace.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Flask, g
+from flask import after_this_request, g
 
 from .extensions import db
 from .models import AccessEvent
@@ -39,8 +40,16 @@ def record(plan_id: int, user_id: int | None, action: str, target: str = "") -> 
 
 
 def note(plan_id: int, user_id: int, action: str, target: str = "") -> None:
-    """Remember an event for this request; `write_noted` stores it when the request ends."""
-    g.setdefault("_access_notes", []).append(Noted(plan_id, user_id, action, target[:TARGET_MAX]))
+    """Remember an event for this request; `write_noted` stores it when the request ends.
+
+    The hook is added by the first note, so a request that notes nothing (the young person's
+    own pages, most of them) pays nothing for the log.
+    """
+    notes = g.get("_access_notes")
+    if notes is None:
+        notes = g._access_notes = []
+        after_this_request(write_noted)
+    notes.append(Noted(plan_id, user_id, action, target[:TARGET_MAX]))
 
 
 def write_noted(response):
@@ -61,8 +70,3 @@ def write_noted(response):
                 ],
             )
     return response
-
-
-def init_app(app: Flask) -> None:
-    """Store what access.py noted after every request, refused ones included."""
-    app.after_request(write_noted)

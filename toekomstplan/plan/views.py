@@ -50,7 +50,8 @@ def home(plan_id: int):
         lambda: {"page": pages.home_page(plan, current_user, preview)},
         live_parts={"news": lambda: _news(plan)},
     )
-    sharing_services.note_visit(current_user, plan)
+    # The user itself, not the proxy: the access helpers below ask it several things.
+    sharing_services.note_visit(current_user._get_current_object(), plan)
     return page
 
 
