@@ -36,7 +36,9 @@ def start():
 
 
 def _news(plan: Plan) -> str:
-    return render_template("plan/_news.html", plan=plan, news=pages.news(plan, current_user))
+    # Made on every view, also of a cached page: nothing new (the usual case) renders nothing.
+    news = pages.news(plan, current_user)
+    return render_template("plan/_news.html", plan=plan, news=news) if news else ""
 
 
 @bp.get("/plans/<int:plan_id>")
