@@ -41,3 +41,16 @@ def upload(client, plan_id: int, data: bytes, name: str, *, headers=JSON):
     return client.post(
         f"/plans/{plan_id}/media", data=form, headers=headers, content_type="multipart/form-data"
     )
+
+
+def cover_form(media_id: str = "", focus: str = "center") -> dict:
+    """The cover form as the page sends it, with a photo (or none) on it."""
+    return {
+        "title": "Mijn toekomst",
+        "subtitle": "",
+        "theme": "ocean",
+        "color": "",
+        "layout": "band",
+        "photo": media_id,
+        "focus": focus,
+    }

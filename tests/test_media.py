@@ -252,15 +252,7 @@ def test_caption_and_attachments_show_on_the_plan(app, client, post, youth, uplo
 
 def test_photo_on_the_cover(app, client, post, youth, upload):
     media_id = upload(youth, jpeg_with_gps(), "IMG.jpg").get_json()["id"]
-    cover = {
-        "title": "Mijn toekomst",
-        "subtitle": "",
-        "theme": "ocean",
-        "color": "",
-        "layout": "band",
-        "photo": media_id,
-        "focus": "top",
-    }
+    cover = factories.cover_form(media_id, focus="top")
     assert post(client, f"/plans/{youth.plan.id}/cover", cover).status_code == 302
     home = client.get(f"/plans/{youth.plan.id}").get_data(as_text=True)
     assert "cover__img--top" in home and f"/media/{media_id}/display" in home

@@ -27,7 +27,7 @@ from toekomstplan.models import (
 )
 
 from .conftest import PASSWORD
-from .factories import new_goal, upload
+from .factories import cover_form, new_goal, upload
 from .mediafiles import jpeg_with_gps, png
 
 LINK = re.compile(r"http://127\.0\.0\.1:5000/invite/([A-Za-z0-9_-]+)")
@@ -167,19 +167,6 @@ def upload_photo(client, plan_id: int) -> str:
     response = upload(client, plan_id, jpeg_with_gps(), "me.jpg")
     assert response.status_code == 201
     return response.get_json()["id"]
-
-
-def cover_with(media_id: str) -> dict:
-    """The cover form with a photo on it."""
-    return {
-        "title": "Mijn toekomst",
-        "subtitle": "",
-        "theme": "ocean",
-        "color": "",
-        "layout": "band",
-        "photo": media_id,
-        "focus": "center",
-    }
 
 
 def add_evidence(app, client, csrf_token, goal_id: int) -> str:
@@ -371,7 +358,7 @@ def test_without_photos_and_videos_no_photo_or_video_loads_anywhere(app, sharing
     # "Photos and videos" off means none at all: not in the gallery, not with the
     # introduction, not on the cover, not as evidence on a goal they see.
     assert (
-        post(youth.client, f"/plans/{sharing.plan}/cover", cover_with(in_intro)).status_code == 302
+        post(youth.client, f"/plans/{sharing.plan}/cover", cover_form(in_intro)).status_code == 302
     )
     evidence = add_evidence(app, youth.client, csrf_token, sharing.goal)
     home = text(worker.client.get(f"/plans/{sharing.plan}"))
