@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -109,17 +110,17 @@ def unread_ids(user: User, goal: Goal) -> set[int]:
     )
 
 
-def _unread_query(user: User, *where: Any) -> sa.Select:
-    """Reactions by others that `user` has not read, counted per goal, among `where`."""
+def _unread_query(user_id: Any, *where: Any) -> sa.Select:
+    """Reactions by others that `user_id` has not read, counted per goal, among `where`."""
     return (
         sa.select(Comment.goal_id, sa.func.count(Comment.id))
         .outerjoin(
             ReadMark,
-            sa.and_(ReadMark.goal_id == Comment.goal_id, ReadMark.user_id == user.id),
+            sa.and_(ReadMark.goal_id == Comment.goal_id, ReadMark.user_id == user_id),
         )
         .where(
             *where,
-            sa.or_(Comment.author_id.is_(None), Comment.author_id != user.id),
+            sa.or_(Comment.author_id.is_(None), Comment.author_id != user_id),
             sa.or_(ReadMark.read_at.is_(None), Comment.created_at > ReadMark.read_at),
         )
         .group_by(Comment.goal_id)
@@ -130,8 +131,27 @@ def unread_counts(user: User, goal_ids: list[int]) -> dict[int, int]:
     """Count, per goal, the reactions by others that `user` has not seen yet (one query)."""
     if not goal_ids:
         return {}
-    query = _unread_query(user, Comment.goal_id.in_(goal_ids))
+    query = _unread_query(user.id, Comment.goal_id.in_(goal_ids))
     return {goal_id: count for goal_id, count in db.session.execute(query)}
+
+
+@functools.cache
+def _news_query(suggestions: bool) -> sa.Select | sa.CompoundSelect:
+    """The statement behind `news_counts`, built once with parameters.
+
+    Building it anew and running it through the ORM cost 0.9 ms of the plan home's 2.3 ms
+    of CPU a request (bench `plan_home_cpu_ms`, cProfile of the bench's plan home): built
+    once and run on the connection, it is one cached compiled statement.
+    """
+    user_id, plan_id = sa.bindparam("user_id"), sa.bindparam("plan_id")
+    in_plan = Comment.goal_id.in_(sa.select(Goal.id).where(Goal.plan_id == plan_id))
+    query: sa.Select | sa.CompoundSelect = _unread_query(user_id, in_plan)
+    if suggestions:
+        waiting = sa.select(sa.null(), sa.func.count(Suggestion.id)).where(
+            Suggestion.plan_id == plan_id, Suggestion.status == SuggestionStatus.PENDING
+        )
+        query = sa.union_all(query, waiting)
+    return query
 
 
 def news_counts(user: User, plan: Plan, *, suggestions: bool) -> tuple[dict[int, int], int]:
@@ -140,16 +160,10 @@ def news_counts(user: User, plan: Plan, *, suggestions: bool) -> tuple[dict[int,
     One query for both: it runs on every view of the plan home, cached page or not. The
     caller keeps only the goals the person may see.
     """
-    in_plan = Comment.goal_id.in_(sa.select(Goal.id).where(Goal.plan_id == plan.id))
-    query: sa.Select | sa.CompoundSelect = _unread_query(user, in_plan)
-    if suggestions:
-        waiting = sa.select(sa.null(), sa.func.count(Suggestion.id)).where(
-            Suggestion.plan_id == plan.id, Suggestion.status == SuggestionStatus.PENDING
-        )
-        query = sa.union_all(query, waiting)
+    params = {"user_id": user.id, "plan_id": plan.id}
     unread: dict[int, int] = {}
     pending = 0
-    for goal_id, count in db.session.execute(query):
+    for goal_id, count in db.session.connection().execute(_news_query(suggestions), params):
         if goal_id is None:
             pending = count
         elif count:
