@@ -1,10 +1,12 @@
-"""Take full-page screenshots of the main pages at phone and desktop width.
+"""Take full-page screenshots of the main pages at phone and desktop width, for each person.
 
-Usage: .venv/bin/python scripts/screens.py BASE_URL LOGIN PASSWORD OUTDIR [WORKER WORKER_PASSWORD]
-(for example against `make run` with the demo log-ins from instance/demo-logins.txt). With a
-worker's log-in, the pages the support worker sees are taken too (their files start "worker").
+Usage: .venv/bin/python scripts/screens.py BASE_URL OUTDIR [LOGINS_FILE]
+against `make run`: LOGINS_FILE (default instance/demo-logins.txt) holds the demo's log-ins.
+Files are named by width and person: "phone_plans_1.png", "desktop-worker_goals_1.png",
+"phone-parent_plans_1.png".
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -38,6 +40,13 @@ OWNER = [
     "/help",
 ]
 WORKER = ["/", "/plans/1", "/plans/1/goals", "/goals/1", "/goals/4", "/plans/1/export", "/account"]
+SUPPORTERS = {"Support worker": ("-worker", WORKER), "Parent": ("-parent", WORKER)}
+
+
+def read_logins(path: Path) -> dict[str, tuple[str, str]]:
+    """Return {"Young person": (login, password), ...} from the demo's log-ins file."""
+    found = re.findall(r"^\s+([^:]+):\s+(\S+) / (\S+)$", path.read_text(), re.MULTILINE)
+    return {who: (login, password) for who, login, password in found}
 
 
 def log_in(page, base: str, login: str, password: str) -> None:
@@ -54,9 +63,10 @@ def shoot(page, base: str, paths: list[str], out: Path, prefix: str) -> None:
         page.screenshot(path=out / f"{prefix}{path.replace('/', '_')}.png", full_page=True)
 
 
-def main(base: str, login: str, password: str, outdir: str, *worker: str) -> None:
+def main(base: str, outdir: str, logins_file: str = "instance/demo-logins.txt") -> None:
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
+    logins = read_logins(Path(logins_file))
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for width, height, tag in ((360, 740, "phone"), (1280, 800, "desktop")):
@@ -66,21 +76,22 @@ def main(base: str, login: str, password: str, outdir: str, *worker: str) -> Non
                 page.goto(base + path)
                 name = path.replace("/", "_") or "_"
                 page.screenshot(path=out / f"{tag}{name}.png", full_page=True)
-            log_in(page, base, login, password)
+            log_in(page, base, *logins["Young person"])
             page.goto(base + "/plans/1/media")
             details = page.eval_on_selector_all(
                 ".media-card__link", "links => links.map(a => a.getAttribute('href'))"
             )
             shoot(page, base, OWNER + details[:2], out, tag)
             context.close()
-            if worker:
-                context = browser.new_context(viewport={"width": width, "height": height})
-                page = context.new_page()
-                log_in(page, base, *worker[:2])
-                shoot(page, base, WORKER, out, f"{tag}-worker")
-                context.close()
+            for who, (suffix, paths) in SUPPORTERS.items():
+                if who in logins:
+                    context = browser.new_context(viewport={"width": width, "height": height})
+                    page = context.new_page()
+                    log_in(page, base, *logins[who])
+                    shoot(page, base, paths, out, tag + suffix)
+                    context.close()
         browser.close()
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:7])
+    main(*sys.argv[1:4])

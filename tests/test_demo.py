@@ -6,7 +6,7 @@ import stat
 
 import sqlalchemy as sa
 
-from toekomstplan.demo import WORKER_LOGIN, YOUTH_LOGIN
+from toekomstplan.demo import VIEWER_LOGIN, WORKER_LOGIN, YOUTH_LOGIN
 from toekomstplan.extensions import db
 from toekomstplan.models import AboutItem, Plan, User, UserKind
 
@@ -27,10 +27,10 @@ def counts(app) -> dict[str, int]:
         }
 
 
-def test_demo_creates_both_accounts_once_and_prints_their_logins(app, runner, new_client, login):
+def test_demo_creates_the_accounts_once_and_prints_their_logins(app, runner, new_client, login):
     output = run_demo(app, runner)
     logins = dict(re.findall(r"^\s+[^:]+:\s+(\S+) / (\S+)$", output, re.MULTILINE))
-    assert set(logins) == {YOUTH_LOGIN, WORKER_LOGIN}
+    assert set(logins) == {YOUTH_LOGIN, WORKER_LOGIN, VIEWER_LOGIN}
 
     with app.app_context():
         youth = db.session.scalar(sa.select(User).where(User.username == YOUTH_LOGIN))
@@ -40,7 +40,7 @@ def test_demo_creates_both_accounts_once_and_prints_their_logins(app, runner, ne
         assert worker.kind == UserKind.SUPPORTER and worker.plan is None
         assert worker.email_confirmed
     created = counts(app)
-    assert created["users"] == 2 and created["plans"] == 1
+    assert created["users"] == 3 and created["plans"] == 1
 
     for name, password in logins.items():
         assert login(new_client(), name, password).status_code == 302, name

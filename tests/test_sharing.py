@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from toekomstplan.comments import notify
 from toekomstplan.extensions import db
 from toekomstplan.models import (
     AccessEvent,
@@ -729,3 +730,49 @@ def test_the_plan_home_flags_new_reactions_and_suggestions_until_they_are_read(a
 def test_a_new_reaction_on_a_hidden_goal_is_not_news_for_the_worker(app, sharing, post):
     post(sharing.youth.client, f"/goals/{sharing.hidden_goal}/comments", {"body": "Note to me"})
     assert "New for you" not in text(sharing.worker.client.get(f"/plans/{sharing.plan}"))
+
+
+# What a viewer reads of the conversation
+
+
+def test_a_viewer_reads_the_conversation_only_when_the_young_person_switches_it_on(
+    app, sharing, post
+):
+    youth, worker, viewer = sharing.youth, sharing.worker, sharing.viewer
+    goal, home = f"/goals/{sharing.goal}", f"/plans/{sharing.plan}"
+    only_goal = {"role": "viewer", "goals": [str(sharing.goal)]}
+    assert post(youth.client, f"/shares/{sharing.viewer_share}", only_goal).status_code == 302
+    post(worker.client, f"{goal}/comments", {"body": "Talk between us 4711"})
+    post(worker.client, f"{goal}/suggestions", {"text": "A step Willem thought of 4712"})
+    post(worker.client, f"{goal}/worker-rating", {"rating": "not_yet"})
+    post(youth.client, f"{goal}/comments", {"body": "My answer 4713"})
+    with app.app_context():
+        notify_me = db.session.get(User, viewer.id)
+        notify_me.notify_by_mail = notify_me.notify_daily = True
+        db.session.commit()
+
+    def seen_by_viewer(*urls: str) -> str:
+        return "".join(text(viewer.client.get(url)) for url in urls)
+
+    secrets = ("4711", "4712", "4713", "Willem thinks:", "new reaction", "Reactions</h2>")
+    pages = (home, f"{home}/goals", goal, "/")
+    off = seen_by_viewer(*pages)
+    assert "Find a side job" in off  # the goal itself, yes
+    assert not [s for s in secrets if s in off]
+    assert "waiting for you" in text(youth.client.get(home))
+    assert "waiting for you" not in text(youth.client.get(f"{home}?as={sharing.viewer_share}"))
+    with app.app_context():
+        assert notify.send_digests(datetime.now(UTC)) == 0
+
+    share_page = text(youth.client.get(f"/shares/{sharing.viewer_share}"))
+    assert 'name="sees_reactions"' in share_page and 'id="sees_reactions" checked' not in share_page
+    settings = {"role": "viewer", "sees_reactions": "y", "goals": [str(sharing.goal)]}
+    assert post(youth.client, f"/shares/{sharing.viewer_share}", settings).status_code == 302
+    on = seen_by_viewer(home, f"{home}/goals", goal)
+    assert [s for s in secrets if s not in on] == []
+    assert "reactions" in text(youth.client.get(f"{home}/sharing"))
+    post(worker.client, f"{goal}/comments", {"body": "One more"})
+    with app.app_context():
+        assert notify.send_digests(datetime.now(UTC) + timedelta(minutes=1)) == 1
+    # Reading is all: a viewer still cannot write in the conversation.
+    assert post(viewer.client, f"{goal}/comments", {"body": "Hi"}).status_code == 404

@@ -51,6 +51,7 @@ class Section(enum.StrEnum):
     ABOUT = "about"
     MEDIA = "media"
     GOALS = "goals"
+    REACTIONS = "reactions"  # the conversation on the goals: reactions, suggestions, views
 
 
 class Action(enum.StrEnum):
@@ -93,16 +94,28 @@ def start_preview(plan: Plan, share_id: int | None) -> Share | None:
     return share
 
 
-def _sees(share: Share, section: Section, goal: Goal | None) -> bool:
+def share_sees(share: Share, section: Section, goal: Goal | None = None) -> bool:
+    """Say whether the person with `share` sees `section` (or one goal) of its plan."""
     if section == Section.INTRO:
         return share.sees_intro
     if section == Section.ABOUT:
         return share.sees_about
     if section == Section.MEDIA:
         return share.sees_media
+    if section == Section.REACTIONS:
+        return share.role == ShareRole.WORKER or share.sees_reactions
     if section == Section.GOALS and goal is not None:
         return goal.id not in share.hidden_goal_ids
     return True  # the cover and the list of goals (each goal is checked on its own)
+
+
+# What a share may be switched to see (the cover and the list of goals always are).
+SWITCHED_SECTIONS = (Section.INTRO, Section.ABOUT, Section.MEDIA, Section.REACTIONS)
+
+
+def shared_sections(share: Share) -> list[Section]:
+    """Return the switched sections the person with `share` sees, in the share page's order."""
+    return [section for section in SWITCHED_SECTIONS if share_sees(share, section)]
 
 
 def can(
@@ -123,7 +136,7 @@ def can(
         return False
     if action in (Action.COMMENT, Action.SUGGEST) and share.role != ShareRole.WORKER:
         return False
-    return _sees(share, section, goal)
+    return share_sees(share, section, goal)
 
 
 def sections_for(user: User | None, plan: Plan) -> dict[str, bool]:
@@ -249,13 +262,9 @@ def _of_own_plan(model: type[_PlanRow], row_id: int) -> _PlanRow:
     return row
 
 
-TARGET_SECTIONS = {
-    "cover": Section.COVER,
-    "intro": Section.INTRO,
-    "about": Section.ABOUT,
-    "goal": Section.GOALS,
-    "step": Section.GOALS,
-}
+def _section_of(target: str) -> Section:
+    """The section a photo attached to `target` (cover, intro, about, goal, step) belongs to."""
+    return Section.GOALS if target in ("goal", "step") else Section(target)
 
 
 def can_see_media(user: User | None, media: Media) -> bool:
@@ -279,7 +288,7 @@ def can_see_media(user: User | None, media: Media) -> bool:
         elif attachment.step_id:
             step = db.session.get(Step, attachment.step_id)
             goal = step.goal if step else None
-        if can(user, plan, TARGET_SECTIONS[attachment.target], goal=goal):
+        if can(user, plan, _section_of(attachment.target), goal=goal):
             return True
         hidden_evidence = hidden_evidence or goal is not None
     return not hidden_evidence

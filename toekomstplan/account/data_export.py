@@ -10,6 +10,7 @@ from typing import IO
 
 import sqlalchemy as sa
 
+from .. import access
 from ..comments import services as comment_services
 from ..export import services as export_services
 from ..extensions import db
@@ -132,7 +133,7 @@ def _share_data(share: Share) -> dict:
     return {
         "name": share.user.name,
         "role": share.role,
-        "sees": [k for k in ("intro", "about", "media") if getattr(share, f"sees_{k}")],
+        "sees": [section.value for section in access.shared_sections(share)],
         "since": _iso(share.created_at),
     }
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from huey import crontab
 
 from .. import access, mail
+from ..access import Section
 from ..extensions import db
 from ..jobs import app_context, huey
 from ..models import Comment, Goal, Share, ShareRole, User
@@ -77,6 +78,8 @@ def send_digests(now: datetime | None = None) -> int:
         counts = []
         for share in db.session.scalars(sa.select(Share).where(Share.user_id == person.id)):
             plan = share.plan
+            if not access.can(person, plan, Section.REACTIONS):
+                continue  # a viewer the young person keeps out of the conversation
             goals = access.visible_goals(person, plan, plan.goals)
             new = db.session.scalar(
                 sa.select(sa.func.count(Comment.id)).where(

@@ -143,7 +143,10 @@ def _news_query(suggestions: bool) -> sa.Select | sa.CompoundSelect:
     of CPU a request (bench `plan_home_cpu_ms`, cProfile of the bench's plan home): built
     once and run on the connection, it is one cached compiled statement.
     """
-    user_id, plan_id = sa.bindparam("user_id"), sa.bindparam("plan_id")
+    user_id, plan_id = (
+        sa.bindparam("user_id", type_=sa.Integer),
+        sa.bindparam("plan_id", type_=sa.Integer),
+    )
     in_plan = Comment.goal_id.in_(sa.select(Goal.id).where(Goal.plan_id == plan_id))
     query: sa.Select | sa.CompoundSelect = _unread_query(user_id, in_plan)
     if suggestions:

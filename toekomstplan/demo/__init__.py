@@ -1,4 +1,5 @@
-"""Demo data for `make run`: Sanne with a filled plan, and Mo, her support worker.
+"""Demo data for `make run`: Sanne with a filled plan, Mo, her support worker, and Ilse,
+her mother, who only looks along.
 
 `flask demo` calls `ensure()`. The plan is described in content.py and made by builder.py,
 the same builder `make bench` and the browser tests use.
@@ -24,35 +25,41 @@ from .builder import build
 
 YOUTH_LOGIN = "sanne"
 WORKER_LOGIN = "begeleider@example.org"
+VIEWER_LOGIN = "moeder@example.org"
 
 
 def logins_path() -> Path:
     return Path(current_app.instance_path) / "demo-logins.txt"
 
 
-def _accounts(youth_password: str, worker_password: str) -> tuple[Plan, User]:
-    """Make Sanne with her (empty) plan and her worker Mo; return her plan and Mo."""
+def _supporter(name: str, email: str, password: str) -> User:
+    return User(
+        kind=UserKind.SUPPORTER,
+        name=name,
+        email=email,
+        email_confirmed=True,
+        notify_by_mail=True,
+        password_hash=hash_password(password),
+        locale="nl",
+    )
+
+
+def _accounts(passwords: dict[str, str]) -> tuple[Plan, User, User]:
+    """Make Sanne with her (empty) plan, Mo and Ilse; return her plan, Mo and Ilse."""
     youth = User(
         kind=UserKind.YOUTH,
         name="Sanne",
         username=YOUTH_LOGIN,
-        password_hash=hash_password(youth_password),
+        password_hash=hash_password(passwords[YOUTH_LOGIN]),
         locale="nl",
     )
     plan = Plan(cover_title="Mijn toekomst")
     youth.plan = plan
-    worker = User(
-        kind=UserKind.SUPPORTER,
-        name="Mo (begeleider)",
-        email=WORKER_LOGIN,
-        email_confirmed=True,
-        notify_by_mail=True,
-        password_hash=hash_password(worker_password),
-        locale="nl",
-    )
-    db.session.add_all([youth, worker])
+    worker = _supporter("Mo (begeleider)", WORKER_LOGIN, passwords[WORKER_LOGIN])
+    viewer = _supporter("Ilse", VIEWER_LOGIN, passwords[VIEWER_LOGIN])
+    db.session.add_all([youth, worker, viewer])
     db.session.commit()
-    return plan, worker
+    return plan, worker, viewer
 
 
 def _share_with_worker(plan: Plan, worker: User) -> None:
@@ -74,6 +81,20 @@ def _share_with_worker(plan: Plan, worker: User) -> None:
     db.session.commit()
 
 
+def _share_with_viewer(plan: Plan, viewer: User) -> None:
+    """Let Ilse look along: no photos, and not the talk between Sanne and Mo (the default)."""
+    db.session.add(
+        Share(
+            plan_id=plan.id,
+            user_id=viewer.id,
+            role=ShareRole.VIEWER,
+            label="mijn moeder",
+            sees_media=False,
+        )
+    )
+    db.session.commit()
+
+
 def _write_logins(text: str) -> None:
     path = logins_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,16 +107,21 @@ def ensure() -> str | None:
     """Create the demo accounts if they do not exist; return their log-ins when created."""
     if db.session.scalar(sa.select(User.id).where(User.username == YOUTH_LOGIN)):
         return None
-    youth_password = "zon-" + secrets.token_urlsafe(6)
-    worker_password = "koffie-" + secrets.token_urlsafe(6)
-    plan, worker = _accounts(youth_password, worker_password)
+    passwords = {
+        YOUTH_LOGIN: "zon-" + secrets.token_urlsafe(6),
+        WORKER_LOGIN: "koffie-" + secrets.token_urlsafe(6),
+        VIEWER_LOGIN: "thee-" + secrets.token_urlsafe(6),
+    }
+    plan, worker, viewer = _accounts(passwords)
     with tempfile.TemporaryDirectory() as workdir:
         build(plan, content.sanne(with_video=True), Path(workdir))
     db.session.refresh(plan)
     _share_with_worker(plan, worker)
+    _share_with_viewer(plan, viewer)
     text = (
-        f"  Young person:   {YOUTH_LOGIN} / {youth_password}\n"
-        f"  Support worker: {WORKER_LOGIN} / {worker_password}\n"
+        f"  Young person:   {YOUTH_LOGIN} / {passwords[YOUTH_LOGIN]}\n"
+        f"  Support worker: {WORKER_LOGIN} / {passwords[WORKER_LOGIN]}\n"
+        f"  Parent:         {VIEWER_LOGIN} / {passwords[VIEWER_LOGIN]}\n"
     )
     _write_logins(text)
     return text

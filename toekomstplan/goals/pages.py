@@ -22,6 +22,7 @@ class Abilities:
     can_edit: bool
     can_comment: bool
     can_suggest: bool
+    sees_reactions: bool  # the conversation: reactions, suggestions, workers' views
 
 
 def _abilities(viewer: User, plan: Plan, goal: Goal | None = None) -> Abilities:
@@ -30,6 +31,7 @@ def _abilities(viewer: User, plan: Plan, goal: Goal | None = None) -> Abilities:
         can_edit=access.can(viewer, plan, Section.GOALS, Action.EDIT, goal),
         can_comment=access.can(viewer, plan, Section.GOALS, Action.COMMENT, goal),
         can_suggest=access.can(viewer, plan, Section.GOALS, Action.SUGGEST, goal),
+        sees_reactions=access.can(viewer, plan, Section.REACTIONS),
     )
 
 
@@ -45,12 +47,14 @@ class GoalsPage:
 def goals_page(plan: Plan, viewer: User) -> GoalsPage:
     """Return the goals list as `viewer` may see it."""
     goals = access.visible_goals(viewer, plan, services.load_goals(plan))
+    may = _abilities(viewer, plan)
+    talk = may.sees_reactions
     return GoalsPage(
         plan=plan,
-        may=_abilities(viewer, plan),
+        may=may,
         summary=services.overview(goals),
-        unread=comment_services.unread_counts(viewer, [g.id for g in goals]),
-        suggestions=comment_services.pending(plan),
+        unread=comment_services.unread_counts(viewer, [g.id for g in goals]) if talk else {},
+        suggestions=comment_services.pending(plan) if talk else [],
     )
 
 
@@ -77,7 +81,8 @@ def goal_page(goal: Goal, viewer: User) -> GoalPage:
     plan = goal.plan
     may = _abilities(viewer, plan, goal)
     events = services.timeline(goal)
-    ratings = comment_services.worker_ratings(goal)
+    talk = may.sees_reactions
+    ratings = comment_services.worker_ratings(goal) if talk else []
     return GoalPage(
         goal=goal,
         plan=plan,
@@ -87,10 +92,10 @@ def goal_page(goal: Goal, viewer: User) -> GoalPage:
         chart=chart.progress_chart(events, datetime.now(UTC)),
         evidence=shown_on(goal).keep(lambda m: access.can_see_media(viewer, m)),
         photos=media_services.cover_choices(plan) if may.can_edit else [],
-        thread=comment_services.thread(goal),
-        suggestions=comment_services.pending(plan, goal),
+        thread=comment_services.thread(goal) if talk else [],
+        suggestions=comment_services.pending(plan, goal) if talk else [],
         ratings=[r for r in ratings if may.is_owner or not access.belongs_to(viewer, r)],
         my_rating=next((r for r in ratings if access.belongs_to(viewer, r)), None),
         estimates=services.ESTIMATES,
-        unread=comment_services.unread_ids(viewer, goal),
+        unread=comment_services.unread_ids(viewer, goal) if talk else set(),
     )

@@ -83,7 +83,8 @@ def new(plan_id: int):
 def goal(goal_id: int):
     goal = access.get_goal(goal_id)
     page = pages.goal_page(goal, current_user)  # before the visit marks everything read
-    comment_services.mark_read(current_user, goal)
+    if page.may.sees_reactions:  # what was never shown stays new
+        comment_services.mark_read(current_user, goal)
     return render_template(
         "goals/goal.html",
         plan=goal.plan,

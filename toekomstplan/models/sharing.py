@@ -40,6 +40,10 @@ class Share(Model):
     sees_intro: Mapped[bool] = mapped_column(default=True)
     sees_about: Mapped[bool] = mapped_column(default=True)
     sees_media: Mapped[bool] = mapped_column(default=True)
+    # Whether a viewer (a parent, say) reads the conversation on the goals: reactions, the
+    # worker's suggestions and views. Off unless the young person switches it on; a worker
+    # takes part in that conversation and always sees it.
+    sees_reactions: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

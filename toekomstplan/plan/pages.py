@@ -41,6 +41,8 @@ class News:
 
 def news(plan: Plan, viewer: User) -> News:
     """Return what is new for `viewer` in `plan` (two queries; never cached into a page)."""
+    if not access.can(viewer, plan, Section.REACTIONS):
+        return News([], 0)
     # Only the young person decides on suggestions, so only they are told of them.
     decides = access.is_owner(viewer, plan)
     counts, waiting = comment_services.news_counts(viewer, plan, suggestions=decides)

@@ -40,6 +40,7 @@ class ShareForm(FlaskForm):
     sees_intro = BooleanField(_l("Introduction"))
     sees_about = BooleanField(_l("About me"))
     sees_media = BooleanField(_l("Photos and videos"))
+    sees_reactions = BooleanField(_l("Reactions"))
     goals = checkboxes(_l("Goals they see"), coerce=int)  # the service keeps this plan's only
 
     @classmethod
@@ -52,6 +53,7 @@ class ShareForm(FlaskForm):
                 "sees_intro": share.sees_intro,
                 "sees_about": share.sees_about,
                 "sees_media": share.sees_media,
+                "sees_reactions": share.sees_reactions,
                 "goals": [g.id for g in share.plan.goals if g.id not in hidden],
             }
         )

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import access, access_log, mail, pagecache
+from ..access import Section
 from ..extensions import db
 from ..models import (
     AccessEvent,
@@ -141,12 +142,14 @@ def update_share(
     sees_intro: bool,
     sees_about: bool,
     sees_media: bool,
+    sees_reactions: bool,
     hidden_goal_ids: set[int],
 ) -> None:
     """Change someone's role and what they see; takes effect on their next request."""
     if role in (ShareRole.WORKER, ShareRole.VIEWER):
         share.role = role
     share.sees_intro, share.sees_about, share.sees_media = sees_intro, sees_about, sees_media
+    share.sees_reactions = sees_reactions
     own_goals = set(db.session.scalars(sa.select(Goal.id).where(Goal.plan_id == share.plan_id)))
     share.hidden_goals = [
         HiddenGoal(goal_id=goal_id) for goal_id in sorted(hidden_goal_ids & own_goals)
@@ -201,16 +204,21 @@ def overview_for(user: User) -> list[SharedPlan]:
             .join(Goal, Goal.id == ProgressEvent.goal_id)
             .where(Goal.plan_id == share.plan_id, ProgressEvent.at > since, Goal.id.not_in(hidden))
         ).all()
-        comments = db.session.execute(
-            sa.select(Comment.created_at)
-            .join(Goal, Goal.id == Comment.goal_id)
-            .where(
-                Goal.plan_id == share.plan_id,
-                Comment.created_at > since,
-                Comment.author_id != user.id,
-                Goal.id.not_in(hidden),
-            )
-        ).all()
+        talk = access.share_sees(share, Section.REACTIONS)
+        comments = (
+            db.session.execute(
+                sa.select(Comment.created_at)
+                .join(Goal, Goal.id == Comment.goal_id)
+                .where(
+                    Goal.plan_id == share.plan_id,
+                    Comment.created_at > since,
+                    Comment.author_id != user.id,
+                    Goal.id.not_in(hidden),
+                )
+            ).all()
+            if talk
+            else []
+        )
         moments = [e.at for e in events] + [c.created_at for c in comments]
         result.append(
             SharedPlan(

@@ -29,12 +29,14 @@ def manage(plan_id: int):
                 plan, role=form.role.data, label=form.label.data, email=form.email.data
             )
             form = InviteForm(formdata=None)
+    shares = services.shares_of(plan)
     return render_template(
         "sharing/manage.html",
         plan=plan,
         form=form,
         link=link,
-        shares=services.shares_of(plan),
+        shares=shares,
+        sees={share.id: access.shared_sections(share) for share in shares},
         invites=services.open_invites(plan),
     ), (400 if form.errors else 200)
 
@@ -64,6 +66,7 @@ def share(share_id: int):
             sees_intro=form.sees_intro.data,
             sees_about=form.sees_about.data,
             sees_media=form.sees_media.data,
+            sees_reactions=form.sees_reactions.data,
             hidden_goal_ids={g.id for g in goals} - shown,
         )
         flash(_("Saved. This counts from their next click."), "success")
