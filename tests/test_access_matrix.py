@@ -82,6 +82,7 @@ PUBLIC = {
     "auth.reset",
     "auth.confirm",
     "auth.send_again",  # the confirmation mail again: says the same whether or not it went
+    "auth.forgot_with_key",  # a new password with a username and spare key
     "account.deleted",
     "i18n.switch_language",
     "plainlanguage.review",  # advice on a text; answers 401 to anonymous visitors
@@ -96,6 +97,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "account.download_data": {"GET": SIGNED_IN},
     "account.notifications": {"POST": SIGNED_IN},
     "account.change_password": {"POST": SIGNED_IN},
+    "account.new_spare_key": {"POST": SIGNED_IN},
+    "account.add_email": {"POST": SIGNED_IN},
     "account.setup_two_step": {"GET": SIGNED_IN},
     "account.enable_two_step": {"POST": SIGNED_IN},
     "account.disable_two_step": {"POST": SIGNED_IN},
@@ -313,6 +316,13 @@ def forms(w: World) -> dict:
         "auth.register": {"name": "Nieuw", "login": "nieuw1", "password": NEW_PASSWORD},
         "auth.forgot": {"email": "nobody@example.org"},
         "auth.send_again": {"email": "nobody@example.org"},
+        "auth.forgot_with_key": {
+            "key-login": "nobody",
+            "key-key": "aaaa-bbbb-cccc-dddd",
+            "key-password": NEW_PASSWORD,
+        },
+        "account.new_spare_key": {"key-password": PASSWORD},
+        "account.add_email": {"email-email": "added@example.org"},
         "auth.reset": {"password": NEW_PASSWORD},
         "auth.second_step": {"code": "123456"},
         "i18n.switch_language": {"lang": "nl", "next": "/help"},

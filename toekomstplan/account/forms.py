@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Email, Length
 
 from ..forms import check_new_password, required
 from ..passwords import MAX_LENGTH
@@ -16,6 +16,21 @@ class ChangePasswordForm(FlaskForm):
         _l("Your password now"), validators=[required(), Length(max=MAX_LENGTH)]
     )
     password = PasswordField(_l("New password"), validators=[required(), check_new_password])
+
+
+class SpareKeyForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[required(), Length(max=MAX_LENGTH)])
+
+
+class AddEmailForm(FlaskForm):
+    email = StringField(
+        _l("Your e-mail address"),
+        validators=[
+            required(),
+            Length(max=254),
+            Email(message=_l("This e-mail address is not complete.")),
+        ],
+    )
 
 
 class DeleteAccountForm(FlaskForm):

@@ -5,7 +5,6 @@ Checking a code at log-in is auth/two_step.py; this is what the account page doe
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,16 +13,15 @@ import segno
 import sqlalchemy as sa
 
 from ..auth import sessions
-from ..auth.two_step import RECOVERY_LENGTH, clean_code, matching_step
+from ..auth.two_step import RECOVERY_LENGTH, matching_step
 from ..extensions import db
 from ..models import RecoveryCode, User
-from ..tokens import digest
+from ..tokens import clean_code, digest, readable_code
 
 ISSUER = "Toekomstplan"
 RECOVERY_CODE_COUNT = 10
-# Read off paper, so no 0/o or 1/l/i; 12 of these 31 symbols are about 59 random bits, too
-# many to guess even from a stolen database, so a plain SHA-256 is enough to store them.
-_RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+# 12 readable symbols are about 59 random bits, too many to guess even from a stolen
+# database, so a plain SHA-256 is enough to store them.
 
 
 @dataclass
@@ -55,8 +53,7 @@ def enrolment(user: User, secret: str) -> Enrolment:
 
 
 def _new_recovery_code() -> str:
-    code = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
-    return "-".join(code[i : i + 4] for i in range(0, RECOVERY_LENGTH, 4))
+    return readable_code(RECOVERY_LENGTH)
 
 
 def enable(user: User, secret: str, code: str) -> list[str] | None:

@@ -13,23 +13,33 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth import sessions
+from ..auth import services as auth_services
+from ..auth import sessions, spare_key
 from ..auth import two_step as login_codes
 from ..export import render as pdf_render
 from ..extensions import limiter, login_limit
 from ..passwords import verify_password
 from . import data_export, services, two_step
-from .forms import ChangePasswordForm, DeleteAccountForm, TwoStepOffForm, TwoStepSetupForm
+from .forms import (
+    AddEmailForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    SpareKeyForm,
+    TwoStepOffForm,
+    TwoStepSetupForm,
+)
 
 bp = Blueprint("account", __name__)
 
 
-def _settings_page(form=None, off_form=None, status: int = 200):
+def _settings_page(form=None, off_form=None, key_form=None, email_form=None, status: int = 200):
     user = current_user
     return render_template(
         "account/settings.html",
         form=form or ChangePasswordForm(),
         off_form=off_form or TwoStepOffForm(prefix="off"),
+        key_form=key_form or SpareKeyForm(prefix="key"),
+        email_form=email_form or AddEmailForm(prefix="email"),
         codes_left=login_codes.recovery_codes_left(user) if user.has_two_step else 0,
         two_step_required=login_codes.is_required(user),
     ), status
@@ -64,6 +74,34 @@ def change_password():
             return redirect(url_for("account.settings"))
         form.current.errors.append(_("This is not your password now."))
     return _settings_page(form=form, status=400)
+
+
+@bp.post("/account/spare-key")
+@login_required
+@limiter.limit(login_limit, key_func=lambda: f"spare-key|{current_user.id}")
+def new_spare_key():
+    form = SpareKeyForm(prefix="key")
+    if not current_user.username:
+        return redirect(url_for("account.settings"))  # with only an address, a link does it
+    if form.validate_on_submit():
+        if verify_password(current_user.password_hash, form.password.data):
+            key = spare_key.give_new(current_user)
+            return spare_key.page(key, url_for("account.settings"))
+        form.password.errors.append(_("This is not your password now."))
+    return _settings_page(key_form=form, status=400)
+
+
+@bp.post("/account/email")
+@login_required
+@limiter.limit("10 per hour")
+def add_email():
+    form = AddEmailForm(prefix="email")
+    if current_user.email_confirmed or not current_user.username:
+        return redirect(url_for("account.settings"))  # an address that is proven stays
+    if form.validate_on_submit():
+        auth_services.add_email(current_user, form.email.data)
+        return render_template("auth/check_mail.html", email=form.email.data.strip(), added=True)
+    return _settings_page(email_form=form, status=400)
 
 
 def _setup_page(form, status: int = 200):

@@ -52,3 +52,9 @@ class NewPasswordForm(FlaskForm):
 
 class TwoStepCodeForm(FlaskForm):
     code = StringField(_l("Code"), validators=[required(), Length(max=40)])
+
+
+class SpareKeyForm(FlaskForm):
+    login = StringField(_l("Your username"), validators=[required(), Length(max=254)])
+    key = StringField(_l("Your spare key"), validators=[required(), Length(max=40)])
+    password = PasswordField(_l("New password"), validators=[required(), check_new_password])

@@ -37,13 +37,7 @@ def register_youth(
     if "@" in login:
         email = login.lower()
         if existing is not None:
-            mail.send(
-                email,
-                _("Someone tried to make an account with your e-mail address"),
-                "already_registered",
-                locale=existing.locale,
-                reset_url=external_url("auth.forgot"),
-            )
+            _note_taken_address(email)
             return None
         user = _create(name, password_hash, locale, plan_title, email=email)
         send_confirmation(user)
@@ -160,10 +154,51 @@ def confirm_again(email: str) -> None:
     send_confirmation(user)
 
 
+def add_email(user: User, email: str) -> None:
+    """Add an address to an account with a username, to be confirmed by a mailed link.
+
+    An address that belongs to another account is left alone: its owner gets a note, and
+    the page says the same either way, as registering does.
+    """
+    email = email.strip().lower()
+    existing = find_by_login(email)
+    if existing is None or existing.id == user.id:  # new, or a mail again for a typo fixed
+        user.email, user.email_confirmed = email, False
+        # A link sent to an earlier, mistyped address must not confirm this one.
+        db.session.execute(
+            sa.delete(LoginToken).where(
+                LoginToken.user_id == user.id, LoginToken.purpose == TokenPurpose.CONFIRM
+            )
+        )
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:  # taken at this very moment by someone else
+            db.session.rollback()
+        else:
+            send_confirmation(user)
+            return
+    _note_taken_address(email)
+
+
+def _note_taken_address(email: str) -> None:
+    owner = find_by_login(email)
+    mail.send(
+        email,
+        _("Someone tried to use your e-mail address"),
+        "already_registered",
+        locale=owner.locale if owner else None,
+        reset_url=external_url("auth.forgot"),
+    )
+
+
 def request_reset(email: str) -> None:
-    """Mail a reset link if an account has this address; say nothing either way."""
+    """Mail a reset link if an account has this address; say nothing either way.
+
+    An address added to a username account must be confirmed first: a typo there must not
+    hand a stranger the account.
+    """
     user = find_by_login(email) if "@" in email else None
-    if user is None:
+    if user is None or (user.username and not user.email_confirmed):
         make_token_time_equaliser()
         return
     _mail_link(user, TokenPurpose.RESET, _("Make a new password"), "auth.reset")

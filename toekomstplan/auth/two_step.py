@@ -17,7 +17,7 @@ from flask import current_app
 from .. import conditional
 from ..extensions import db
 from ..models import RecoveryCode, User, UserKind
-from ..tokens import digest
+from ..tokens import clean_code, digest
 
 RECOVERY_LENGTH = 12
 # A phone's clock may be a little off: the codes of the time steps just before and after count.
@@ -27,11 +27,6 @@ DRIFT_STEPS = 1
 class CodeKind(enum.StrEnum):
     APP = "app"
     RECOVERY = "recovery"
-
-
-def clean_code(code: str) -> str:
-    """Return a typed code without spaces and dashes, in lower case."""
-    return "".join(code.split()).replace("-", "").lower()
 
 
 def matching_step(secret: str, code: str, after: int | None) -> int | None:

@@ -18,8 +18,15 @@ from flask_login import current_user, login_required
 from ..extensions import limiter, login_limit
 from ..models import TokenPurpose, User
 from ..urls import safe_next
-from . import services, sessions, two_step
-from .forms import ForgotForm, LoginForm, NewPasswordForm, RegisterForm, TwoStepCodeForm
+from . import services, sessions, spare_key, two_step
+from .forms import (
+    ForgotForm,
+    LoginForm,
+    NewPasswordForm,
+    RegisterForm,
+    SpareKeyForm,
+    TwoStepCodeForm,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -93,10 +100,10 @@ def register():
         except services.UsernameTaken:
             form.login.errors.append(_("This username is taken. Choose another one."))
         else:
-            if user is not None:
+            if user is not None:  # a username: no mail can reach them, so a spare key
+                key = spare_key.give_new(user)
                 sessions.start(user)
-                flash(_("Welcome! Your plan is ready. Start with your cover."), "success")
-                return redirect(home_url())
+                return spare_key.page(key, home_url(), welcome=True)
             return render_template("auth/check_mail.html", email=form.login.data.strip())
     return render_template("auth/register.html", form=form)
 
@@ -119,7 +126,7 @@ def login():
                 _("This e-mail address or username and password do not match.")
             )
             return render_template("auth/login.html", form=form), 401
-        if user.email and not user.email_confirmed:
+        if user.email and not user.email_confirmed and not user.username:
             services.send_confirmation(user)
             return render_template("auth/check_mail.html", email=user.email)
         return finish_login(user, safe_next(request.args.get("next")))
@@ -203,6 +210,11 @@ def send_again():
     return render_template("auth/check_mail.html", email=email, sent_again=bool(email))
 
 
+def _forgot_page(form=None, key_form=None, status: int = 200):
+    forms = {"form": form or ForgotForm(), "key_form": key_form or SpareKeyForm(prefix="key")}
+    return render_template("auth/forgot.html", **forms), status
+
+
 @bp.route("/forgot", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def forgot():
@@ -210,7 +222,24 @@ def forgot():
     if form.validate_on_submit():
         services.request_reset(form.email.data.strip())
         return render_template("auth/check_mail.html", email=form.email.data.strip(), reset=True)
-    return render_template("auth/forgot.html", form=form)
+    return _forgot_page(form=form, status=400 if form.errors else 200)
+
+
+@bp.post("/forgot/spare-key")
+@limiter.limit("10 per hour")
+def forgot_with_key():
+    form = SpareKeyForm(prefix="key")
+    if form.validate_on_submit():
+        done = spare_key.reset_password(form.login.data, form.key.data, form.password.data)
+        if done is not None:
+            user, key = done
+            session.clear()
+            # Two-step login still asks its code: the key proves the paper, not the phone.
+            return spare_key.page(key, finish_login(user).location)
+        form.key.errors.append(
+            _("This username and spare key do not belong together. Check every letter.")
+        )
+    return _forgot_page(key_form=form, status=400)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from ..auth import spare_key
 from ..comments import services as comments
 from ..extensions import db
 from ..models import Plan, Share, ShareRole, User, UserKind
@@ -118,10 +119,12 @@ def ensure() -> str | None:
     db.session.refresh(plan)
     _share_with_worker(plan, worker)
     _share_with_viewer(plan, viewer)
+    key = spare_key.give_new(plan.owner)
     text = (
         f"  Young person:   {YOUTH_LOGIN} / {passwords[YOUTH_LOGIN]}\n"
         f"  Support worker: {WORKER_LOGIN} / {passwords[WORKER_LOGIN]}\n"
         f"  Parent:         {VIEWER_LOGIN} / {passwords[VIEWER_LOGIN]}\n"
+        f"  Sanne's spare key for a new password: {key.upper()}\n"
     )
     _write_logins(text)
     return text

@@ -36,6 +36,8 @@ class User(UserMixin, Model):
     email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
     username: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
+    # A young person without e-mail resets their password with this (auth/spare_key.py).
+    spare_key_hash: Mapped[str | None] = mapped_column(sa.String(64))
     email_confirmed: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -54,7 +56,7 @@ class User(UserMixin, Model):
 
     @property
     def login_name(self) -> str:
-        return self.email or self.username or ""
+        return self.username or self.email or ""  # an added address does not change it
 
     @property
     def is_youth(self) -> bool:
