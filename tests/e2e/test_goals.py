@@ -49,6 +49,11 @@ TEXTS = {
         "jargon": "Ik wil mijn indicatie bespreken",
         "plain_word": "besluit over je hulp",
         "language_help": "Taalhulp",
+        "four_words": "Mijn hulpverlener en de hulpverlening bespreken mijn indicatie en het hulpverleningsplan.",
+        "more_tips": "Meer tips (1)",
+        "use_plain": "Gebruik ‘besluit over je hulp’",
+        "easy": "Ik wil leren koken.",
+        "replaced": "Ik wil mijn besluit over je hulp bespreken",
         "save": "Opslaan",
         "saved": "Opgeslagen.",
         "conflict": "Dit doel is net veranderd",
@@ -84,6 +89,11 @@ TEXTS = {
         "jargon": "I want to talk about my care plan",
         "plain_word": "plan for your help",
         "language_help": "Language help",
+        "four_words": "My care plan and care pathway and the pathway and my care plan again.",
+        "more_tips": "More tips (1)",
+        "use_plain": "Use ‘plan for your help’",
+        "easy": "I want to learn to cook.",
+        "replaced": "I want to talk about my plan for your help",
         "save": "Save",
         "saved": "Saved.",
         "conflict": "This goal just changed",
@@ -280,6 +290,41 @@ def test_language_help_explains_a_jargon_word_while_typing(
 
     # Emptied again: the hints go away.
     why.fill("")
+    expect(hints).to_be_empty()
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_language_help_folds_extra_tips_replaces_a_word_and_keeps_quiet_when_easy(
+    page: Page, make_youth, log_in, texts, check_phone_layout
+):
+    youth = make_youth()
+    log_in(page, youth)
+    page.goto(f"/plans/{youth['plan_id']}/goals/new")
+    why = page.locator("#why")
+    hints = page.locator(".field", has=why).locator(".plain-hints")
+
+    # Four tips: three shown, the fourth folded under "More tips", none dropped.
+    why.fill(texts["four_words"])
+    expect(hints.locator(".plain-hints__item")).to_have_count(4)
+    more = hints.locator("details.plain-hints__more")
+    expect(more.locator("summary")).to_have_text(texts["more_tips"])
+    expect(more.locator(".plain-hints__item")).not_to_be_visible()
+    more.locator("summary").click()
+    expect(more.locator(".plain-hints__item")).to_be_visible()
+    check_phone_layout(page)
+
+    # A tap puts the plain words in place of the difficult one; the help checks again.
+    why.fill(texts["jargon"])
+    expect(hints.locator(".plain-hints__item")).to_have_count(1)
+    use = hints.get_by_role("button", name=texts["use_plain"])
+    expect(use).to_be_visible()
+    use.click()
+    expect(why).to_have_value(texts["replaced"])
+    expect(hints.locator(".plain-hints__item--jargon")).to_have_count(0)
+
+    # Easy text: nothing to say, so nothing is shown.
+    why.fill(texts["easy"])
+    page.wait_for_timeout(PLAIN_LANGUAGE_WAIT_MS * 2)
     expect(hints).to_be_empty()
 
 

@@ -71,8 +71,21 @@ def review_text():
         level=result.level,
         label=_level_label(result.level),
         title=_("Language help"),
-        hints=[
-            {"kind": h.kind, "text": h.text, "start": h.start, "end": h.end, "message": _message(h)}
-            for h in result.hints
-        ],
+        more=_("More tips"),
+        hints=[_hint_data(h) for h in result.hints],
     )
+
+
+def _hint_data(hint: Hint) -> dict:
+    data = {
+        "kind": hint.kind,
+        "text": hint.text,
+        "start": hint.start,
+        "end": hint.end,
+        "message": _message(hint),
+    }
+    if hint.kind == "jargon" and hint.suggestion:
+        # The page offers a tap that puts the plain words in the text's place.
+        data["plain"] = hint.suggestion
+        data["replace"] = _("Use ‘%(plain)s’", plain=hint.suggestion)
+    return data

@@ -4,7 +4,7 @@
   "use strict";
 
   var WAIT_MS = 600;
-  var MAX_HINTS = 5;
+  var SHOWN_HINTS = 3; // the rest are folded under "More tips", never dropped
   // The review URL comes from the page: <script ... data-review-url="...">.
   var script = document.currentScript;
   var URL = script && script.dataset.reviewUrl;
@@ -32,28 +32,60 @@
     return region;
   };
 
-  var render = function (region, answer) {
-    var hints = answer.hints.slice(0, MAX_HINTS);
+  // Put the plain words where the difficult ones are, if the text there did not change.
+  var replace = function (control, hint) {
+    var value = control.value;
+    if (value.slice(hint.start, hint.end) !== hint.text) return false;
+    var plain = hint.plain;
+    var first = hint.text.charAt(0);
+    if (first && first === first.toUpperCase() && first !== first.toLowerCase()) {
+      plain = plain.charAt(0).toUpperCase() + plain.slice(1);
+    }
+    control.value = value.slice(0, hint.start) + plain + value.slice(hint.end);
+    var caret = hint.start + plain.length;
+    control.focus();
+    control.setSelectionRange(caret, caret);
+    control.dispatchEvent(new Event("input", { bubbles: true })); // counters, drafts, a new check
+    return true;
+  };
+
+  var listOf = function (control, hints) {
+    var list = document.createElement("ul");
+    list.className = "plain-hints__list";
+    hints.forEach(function (hint) {
+      var item = document.createElement("li");
+      item.className = "plain-hints__item plain-hints__item--" + hint.kind;
+      item.textContent = hint.message;
+      if (hint.replace) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "button button--small plain-hints__replace";
+        button.textContent = hint.replace;
+        button.addEventListener("click", function () {
+          if (replace(control, hint)) button.disabled = true;
+        });
+        item.appendChild(document.createTextNode(" "));
+        item.appendChild(button);
+      }
+      list.appendChild(item);
+    });
+    return list;
+  };
+
+  var render = function (control, region, answer) {
     var title = document.createElement("p");
     title.className = "plain-hints__title";
     title.textContent = answer.title + ": " + answer.label;
-    if (answer.level === "easy") {
-      var thumb = document.createElement("span");
-      thumb.setAttribute("aria-hidden", "true");
-      thumb.textContent = " 👍";
-      title.appendChild(thumb);
-    }
-    var nodes = [title];
-    if (hints.length) {
-      var list = document.createElement("ul");
-      list.className = "plain-hints__list";
-      hints.forEach(function (hint) {
-        var item = document.createElement("li");
-        item.className = "plain-hints__item plain-hints__item--" + hint.kind;
-        item.textContent = hint.message;
-        list.appendChild(item);
-      });
-      nodes.push(list);
+    var nodes = [title, listOf(control, answer.hints.slice(0, SHOWN_HINTS))];
+    var rest = answer.hints.slice(SHOWN_HINTS);
+    if (rest.length) {
+      var more = document.createElement("details");
+      more.className = "plain-hints__more";
+      var summary = document.createElement("summary");
+      summary.textContent = answer.more + " (" + rest.length + ")";
+      more.appendChild(summary);
+      more.appendChild(listOf(control, rest));
+      nodes.push(more);
     }
     region.className = "plain-hints plain-hints--" + answer.level;
     region.replaceChildren.apply(region, nodes);
@@ -108,10 +140,13 @@
           .then(function (result) {
             if (number !== latest) return;
             var answer = result.answer;
-            if (result.ok && answer.hints) {
-              var key = answer.level + "\n" + answer.hints.slice(0, MAX_HINTS)
-                .map(function (h) { return h.message; }).join("\n");
-              show(key, function () { render(region, answer); });
+            if (result.ok && answer.hints && !answer.hints.length) {
+              // Easy to read: nothing to say, so the helper says nothing.
+              show("", function () { clear(region); });
+            } else if (result.ok && answer.hints) {
+              var key = answer.level + "\n" + answer.hints
+                .map(function (h) { return h.start + ":" + h.message; }).join("\n");
+              show(key, function () { render(control, region, answer); });
             } else if (answer && answer.error) {
               show("error\n" + answer.error, function () {
                 var note = document.createElement("p");
