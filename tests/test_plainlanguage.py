@@ -233,7 +233,13 @@ def test_plain_text_gets_no_hints(client, login, make_user, csrf_token):
     user = make_user(locale="nl")
     login(client, user.username, user.password)
     answer = ask(client, csrf_token, {"text": PLAIN["nl"]}).get_json()
-    assert answer == {"level": "easy", "label": "makkelijk", "title": "Taalhulp", "hints": []}
+    assert answer == {
+        "level": "easy",
+        "label": "makkelijk",
+        "title": "Taalhulp",
+        "more": "Meer tips",
+        "hints": [],
+    }
 
 
 def test_review_needs_a_login(client, csrf_token):

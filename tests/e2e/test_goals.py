@@ -49,7 +49,10 @@ TEXTS = {
         "jargon": "Ik wil mijn indicatie bespreken",
         "plain_word": "besluit over je hulp",
         "language_help": "Taalhulp",
-        "four_words": "Mijn hulpverlener en de hulpverlening bespreken mijn indicatie en het hulpverleningsplan.",
+        "four_words": (
+            "Mijn hulpverlener en de hulpverlening bespreken mijn indicatie"
+            " en het hulpverleningsplan."
+        ),
         "more_tips": "Meer tips (1)",
         "use_plain": "Gebruik ‘besluit over je hulp’",
         "easy": "Ik wil leren koken.",
