@@ -319,6 +319,35 @@ def test_a_bad_evidence_file_is_refused_with_its_message(app, client, csrf_token
         assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == 0
 
 
+def test_evidence_sent_by_the_upload_script_gets_json_answers(app, client, csrf_token, make_goal):
+    goal_id = make_goal()
+    first = step_ids(app, goal_id)[0]
+
+    def send(data: bytes, name: str):
+        form = {
+            "csrf_token": csrf_token(client),
+            "step": str(first),
+            "file": (io.BytesIO(data), name),
+        }
+        return client.post(
+            f"/goals/{goal_id}/evidence",
+            data=form,
+            headers={"Accept": "application/json"},
+            content_type="multipart/form-data",
+        )
+
+    refused = send(b"not a photo", "x.jpg")
+    assert refused.status_code == 400 and "We cannot show this file" in refused.get_json()["error"]
+    added = send(jpeg_with_gps(), "cv.jpg")
+    assert added.status_code == 201
+    assert added.get_json()["location"] == f"/goals/{goal_id}#evidence"
+    with app.app_context():
+        (attachment,) = db.session.scalars(sa.select(Attachment))
+        assert attachment.target == "step" and attachment.step_id == first
+    # The flash waits for the page the script opens.
+    assert "Added to what you learned." in client.get(f"/goals/{goal_id}").get_data(as_text=True)
+
+
 def test_someone_elses_goal_and_step_are_404(client, post, login, make_user, new_client, make_goal):
     goal_id = make_goal()
     other = new_client()

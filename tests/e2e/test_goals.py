@@ -203,16 +203,30 @@ def add_a_photo(page: Page, tmp_path, t: dict, check_phone_layout) -> None:
     learned = page.get_by_role("region", name=t["learned"])
     expect(learned.locator("img")).to_have_count(0)
 
-    page.locator("#evidence-file").set_input_files(photo)
-    page.locator("form.evidence-form").get_by_role("button", name=t["add"], exact=True).click()
+    form = page.locator("form.evidence-form")
+    # Not a photo: refused beside its progress bar, in the person's words; nothing added.
+    fake = tmp_path / "notes.jpg"
+    fake.write_text("My notes, not a photo.\n")
+    form.locator("[data-upload-input]").set_input_files(fake)
+    row = form.locator("[data-upload-list] .upload-row")
+    expect(row).to_have_class(re.compile(r"\bupload-row--error\b"))
+    expect(row).to_contain_text("notes.jpg")
+    expect(learned.locator(".evidence img")).to_have_count(0)
+    # The same control as the photos page: sent by the upload script (a 201, not a form
+    # post's 302), then the goal opens with the photo added.
+    with page.expect_response(lambda r: r.url.endswith("/evidence") and r.status == 201):
+        form.locator("[data-upload-input]").set_input_files(photo)
     expect(page.get_by_role("status")).to_contain_text(t["evidence_added"])
     shown = learned.locator(".evidence img")
     expect(shown).to_have_count(1)
+    shown.scroll_into_view_if_needed()
     assert shown.evaluate(_LOADED_WIDTH_JS) > 0
     newest = page.locator("[data-timeline] > li").first
     expect(newest).to_contain_text(t["learned"])
-    expect(newest.locator(".timeline__media img")).to_be_visible()
-    assert newest.locator(".timeline__media img").evaluate(_LOADED_WIDTH_JS) > 0
+    on_timeline = newest.locator(".timeline__media img")
+    expect(on_timeline).to_be_visible()
+    on_timeline.scroll_into_view_if_needed()  # a lazy image loads when it is near the screen
+    assert on_timeline.evaluate(_LOADED_WIDTH_JS) > 0
     check_phone_layout(page)
 
 

@@ -238,13 +238,18 @@ def add_evidence(goal_id: int):
         else:
             media = access.get_media(request.form.get("media", ""), Action.EDIT)
     except MediaRefused as refused:
-        flash(refusal_message(refused.reason, upload.filename if upload else None), "error")
+        message = refusal_message(refused.reason, upload.filename if upload else None)
+        if wants_json():  # the upload script shows it beside its progress bar
+            return jsonify(error=message), 400
+        flash(message, "error")
         return redirect(_goal_url(goal, "evidence"))
     finally:
         if upload:
             upload.close()
     if evidence.add(goal, media, step):
         flash(_("Added to what you learned."), "success")
+    if wants_json():  # uploaded with progress: the script opens the page it lands on
+        return jsonify(id=media.id, location=_goal_url(goal, "evidence")), 201
     return redirect(_goal_url(goal, "evidence"))
 
 

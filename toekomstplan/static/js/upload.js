@@ -1,15 +1,10 @@
-// Upload each chosen file in its own request, with a progress bar and a stop button,
-// and show it in the gallery as soon as the server has it. Without this script the
-// form posts all files at once.
+// Upload each chosen file in its own request, with a progress bar and a stop button.
+// On the photos page the new card joins the gallery as soon as the server has it; on a
+// goal (data-upload-then="open") the page the server names opens once it is done.
+// Without this script the form posts its files at once.
 (function () {
   "use strict";
-  var form = document.querySelector("[data-upload-form]");
-  if (!form) return;
-  var input = form.querySelector("[data-upload-input]");
-  var list = document.querySelector("[data-upload-list]");
   var grid = document.querySelector("[data-media-grid]");
-  var token = form.querySelector('input[name="csrf_token"]').value;
-  var maxBytes = Number(form.dataset.maxBytes);
 
   function addCard(html) {
     var empty = document.querySelector("[data-media-empty]");
@@ -42,84 +37,114 @@
     }, 3000);
   }
 
-  function uploadOne(file) {
-    var row = document.createElement("li");
-    row.className = "upload-row";
-    var name = document.createElement("span");
-    name.className = "upload-row__name";
-    name.textContent = file.name;
-    var bar = document.createElement("progress");
-    bar.max = 100;
-    bar.value = 0;
-    bar.setAttribute("aria-label", file.name);
-    var state = document.createElement("span");
-    state.className = "upload-row__state";
-    state.textContent = "0%";
-    var stop = document.createElement("button");
-    stop.type = "button";
-    stop.className = "button button--small";
-    stop.textContent = form.dataset.cancel;
-    row.append(name, bar, state, stop);
-    list.appendChild(row);
-
-    if (file.size > maxBytes) {
-      bar.remove();
-      stop.remove();
-      state.textContent = form.dataset.tooBig;
-      row.classList.add("upload-row--error");
-      return;
+  // Open `url`; the same page with only another #part is loaded anew, not just scrolled.
+  function openPage(url) {
+    var target = new URL(url, window.location.href);
+    var here = window.location;
+    if (target.pathname === here.pathname && target.search === here.search) {
+      here.hash = target.hash;
+      here.reload();
+    } else {
+      here.assign(target.href);
     }
-    var xhr = new XMLHttpRequest();
-    xhr.open("POST", form.action);
-    xhr.setRequestHeader("Accept", "application/json");
-    xhr.upload.addEventListener("progress", function (event) {
-      if (!event.lengthComputable) return;
-      var percent = Math.round((event.loaded / event.total) * 100);
-      bar.value = percent;
-      state.textContent = percent + "%";
-    });
-    xhr.addEventListener("load", function () {
-      stop.remove();
-      var data = null;
-      try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
-      if (xhr.status === 201 && data) {
-        bar.value = 100;
-        state.textContent = form.dataset.done;
-        addCard(data.html);
-        var used = document.querySelector("[data-storage-used]");
-        if (used && data.used) {
-          var fresh = document.createElement("div");
-          fresh.innerHTML = data.used; // our own template's HTML, escaped on the server
-          if (fresh.firstElementChild) used.replaceWith(fresh.firstElementChild);
-        }
-        setTimeout(function () { row.remove(); }, 2500);
-      } else {
-        bar.remove();
-        state.textContent = (data && data.error) || (xhr.status === 413 ? form.dataset.tooBig : form.dataset.failed);
-        row.classList.add("upload-row--error");
-      }
-    });
-    xhr.addEventListener("error", function () {
-      stop.remove();
-      state.textContent = form.dataset.failed;
-      row.classList.add("upload-row--error");
-    });
-    xhr.addEventListener("abort", function () {
-      stop.remove();
-      bar.remove();
-      state.textContent = form.dataset.cancelled;
-    });
-    stop.addEventListener("click", function () { xhr.abort(); });
-    var body = new FormData();
-    body.append("csrf_token", token);
-    body.append("file", file, file.name);
-    xhr.send(body);
   }
 
-  input.addEventListener("change", function () {
-    Array.prototype.forEach.call(input.files, uploadOne);
-    input.value = "";
-  });
-  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  function setUp(form) {
+    var input = form.querySelector("[data-upload-input]");
+    var list = form.querySelector("[data-upload-list]") || document.querySelector("[data-upload-list]");
+    var token = form.querySelector('input[name="csrf_token"]').value;
+    var maxBytes = Number(form.dataset.maxBytes);
+    var opens = form.dataset.uploadThen === "open";
+
+    function uploadOne(file) {
+      var row = document.createElement("li");
+      row.className = "upload-row";
+      var name = document.createElement("span");
+      name.className = "upload-row__name";
+      name.textContent = file.name;
+      var bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = 0;
+      bar.setAttribute("aria-label", file.name);
+      var state = document.createElement("span");
+      state.className = "upload-row__state";
+      state.textContent = "0%";
+      var stop = document.createElement("button");
+      stop.type = "button";
+      stop.className = "button button--small";
+      stop.textContent = form.dataset.cancel;
+      row.append(name, bar, state, stop);
+      list.appendChild(row);
+
+      if (file.size > maxBytes) {
+        bar.remove();
+        stop.remove();
+        state.textContent = form.dataset.tooBig;
+        row.classList.add("upload-row--error");
+        return;
+      }
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.addEventListener("progress", function (event) {
+        if (!event.lengthComputable) return;
+        var percent = Math.round((event.loaded / event.total) * 100);
+        bar.value = percent;
+        state.textContent = percent + "%";
+      });
+      xhr.addEventListener("load", function () {
+        stop.remove();
+        var data = null;
+        try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
+        if (xhr.status === 201 && data && opens) {
+          bar.value = 100;
+          state.textContent = form.dataset.done;
+          openPage(data.location);
+        } else if (xhr.status === 201 && data) {
+          bar.value = 100;
+          state.textContent = form.dataset.done;
+          addCard(data.html);
+          var used = document.querySelector("[data-storage-used]");
+          if (used && data.used) {
+            var fresh = document.createElement("div");
+            fresh.innerHTML = data.used; // our own template's HTML, escaped on the server
+            if (fresh.firstElementChild) used.replaceWith(fresh.firstElementChild);
+          }
+          setTimeout(function () { row.remove(); }, 2500);
+        } else {
+          bar.remove();
+          state.textContent = (data && data.error) || (xhr.status === 413 ? form.dataset.tooBig : form.dataset.failed);
+          row.classList.add("upload-row--error");
+        }
+      });
+      xhr.addEventListener("error", function () {
+        stop.remove();
+        state.textContent = form.dataset.failed;
+        row.classList.add("upload-row--error");
+      });
+      xhr.addEventListener("abort", function () {
+        stop.remove();
+        bar.remove();
+        state.textContent = form.dataset.cancelled;
+      });
+      stop.addEventListener("click", function () { xhr.abort(); });
+      var body = new FormData();
+      body.append("csrf_token", token);
+      form.querySelectorAll("select[name]").forEach(function (select) {
+        body.append(select.name, select.value); // evidence: with which step
+      });
+      body.append("file", file, file.name);
+      xhr.send(body);
+    }
+
+    input.addEventListener("change", function () {
+      Array.prototype.forEach.call(input.files, uploadOne);
+      input.value = "";
+    });
+    // The gallery's form only uploads; a goal's form also adds a photo already there.
+    if (!opens) form.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
+
+  document.querySelectorAll("[data-upload-form]").forEach(setUp);
   document.querySelectorAll("[data-status-url]").forEach(watch);
 })();
