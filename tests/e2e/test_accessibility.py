@@ -4,6 +4,7 @@ The visits find fields by id, not by their label, so they work in both languages
 """
 
 import re
+import secrets
 from collections.abc import Callable
 
 import pytest
@@ -79,8 +80,28 @@ def _forgot(page, youth, reset_link):
 def _forgot_sent(page, youth, reset_link):
     page.goto("/forgot")
     page.locator("#email").fill("nobody@example.org")
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form[action='/forgot'] button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("nobody@example.org")
+
+
+@visit("forgot-spare-key-wrong")
+def _forgot_spare_key_wrong(page, youth, reset_link):
+    page.goto("/forgot")
+    page.locator("#key-login").fill("nobody")
+    page.locator("#key-key").fill("aaaa-bbbb-cccc-dddd")
+    page.locator("#key-password").fill("a walk along the river")
+    page.locator("main form[action='/forgot/spare-key'] button[type=submit]").click()
+    expect(page.locator(".field__error")).to_have_count(1)
+
+
+@visit("spare-key")
+def _spare_key(page, youth, reset_link):
+    page.goto("/register")
+    page.locator("#name").fill("Noa")
+    page.locator("#login").fill(f"noa{secrets.token_hex(3)}")
+    page.locator("#password").fill("a walk along the river")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".spare-key")).to_be_visible()
 
 
 @visit("reset-password", plan="empty", logged_in=False)
