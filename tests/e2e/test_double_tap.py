@@ -48,4 +48,5 @@ def test_a_double_tap_on_send_sends_one_reaction(page: Page, live_app, make_yout
     page.unroute(f"**/goals/{goal_id}/comments")
     expect(page.locator(".comment__body, .comment p").first).to_contain_text("Ik heb mijn cv af!")
     with live_app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Comment.id))) == 1
+        mine = sa.select(sa.func.count(Comment.id)).where(Comment.goal_id == goal_id)
+        assert db.session.scalar(mine) == 1

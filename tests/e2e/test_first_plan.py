@@ -28,6 +28,11 @@ def register(page: Page, check_phone_layout, username: str) -> None:
     page.get_by_label("E-mail address or username").fill(username)
     page.get_by_label("Password", exact=True).fill("my dog is called Bobbie")
     page.get_by_role("button", name="Make my plan").click()
+    # No e-mail, so a spare key for a forgotten password, shown once before the plan.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome! Your plan is ready.")
+    expect(page.locator(".spare-key")).to_have_text(re.compile(r"^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$"))
+    check_phone_layout(page)
+    page.get_by_role("link", name="I kept my key").click()
     expect(page).to_have_url(re.compile(r"/plans/\d+$"))
     check_phone_layout(page)
 
