@@ -37,7 +37,7 @@ def register_youth(
     if "@" in login:
         email = login.lower()
         if existing is not None:
-            _note_taken_address(email)
+            _note_taken_address(email, existing.locale)
             return None
         user = _create(name, password_hash, locale, plan_title, email=email)
         send_confirmation(user)
@@ -177,16 +177,16 @@ def add_email(user: User, email: str) -> None:
         else:
             send_confirmation(user)
             return
-    _note_taken_address(email)
+    _note_taken_address(email, existing.locale if existing else None)
 
 
-def _note_taken_address(email: str) -> None:
-    owner = find_by_login(email)
+def _note_taken_address(email: str, locale: str | None) -> None:
+    """Tell the owner of `email` (in their `locale`) that someone else tried to use it."""
     mail.send(
         email,
         _("Someone tried to use your e-mail address"),
         "already_registered",
-        locale=owner.locale if owner else None,
+        locale=locale,
         reset_url=external_url("auth.forgot"),
     )
 
