@@ -93,3 +93,25 @@ def test_cache_can_be_turned_off(app, client, post, youth):
     app.config["PAGE_CACHE_SIZE"] = 0
     post(client, f"/plans/{youth.plan.id}/intro", {"text": "Uncached"})
     assert "Uncached" in home(client, youth)
+
+
+FORM = re.compile(r'<form\b[^>]*method="post"[^>]*>.*?</form>', re.S | re.I)
+ACTION = re.compile(r'action="([^"]*)"')
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+
+
+def test_every_form_of_a_cached_page_works_in_a_new_session(client, login, logout, youth):
+    """Log in, out and in again: the plan home, cached in an earlier session, must carry
+    nothing of it, so each of its forms works in the new one (each in a session of its own,
+    since one of them logs out)."""
+    home(client, youth)
+    home(client, youth)  # cached, with holes where the session's parts go
+    count = len(FORM.findall(home(client, youth)))
+    assert count >= 3, "the language form and the two log-out buttons (menu and footer)"
+    for index in range(count):
+        logout(client)
+        login(client, youth.username, youth.password)
+        form = FORM.findall(home(client, youth))[index]  # from the cache
+        action = ACTION.search(form).group(1).replace("&amp;", "&")
+        response = client.post(action, data=dict(HIDDEN.findall(form)))
+        assert response.status_code == 302, (action, response.status_code)

@@ -65,7 +65,9 @@ def is_mine(plan) -> bool:
 
 
 def _context() -> dict:
-    return {"current_locale": str(get_locale())}
+    # Flask-WTF's own context processor also offers `csrf_token`, and a context processor
+    # wins over a global: ours comes later, so cached pages get the hole, never a token.
+    return {"current_locale": str(get_locale()), "csrf_token": pagecache.csrf_token}
 
 
 def init_app(app: Flask) -> None:
