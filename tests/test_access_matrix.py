@@ -701,8 +701,9 @@ def rows_of(endpoint: str, rules: list) -> list[Row]:
     return result
 
 
-def call(w: World, kind: str, row: Row, endpoint: str):
-    """Send one request as `kind`, from a browser with that kind's session and CSRF token."""
+def call(w: World, kind: str, row: Row, endpoint: str, data: dict | None = None):
+    """Send one request as `kind`, from a browser with that kind's session and CSRF token,
+    with the page's own form data or `data`."""
     app = w.app
     client = browser(app)
     client.set_cookie(app.config["SESSION_COOKIE_NAME"], w.cookies[kind])
@@ -715,8 +716,9 @@ def call(w: World, kind: str, row: Row, endpoint: str):
     elif endpoint in JSON_BODIES:
         response = client.open(url, method=row.method, json=JSON_BODIES[endpoint], headers=headers)
     else:
-        data = {**forms(w).get(endpoint, {}), "csrf_token": w.csrf[kind]}
-        response = client.open(url, method=row.method, data=data, headers=headers)
+        body = forms(w).get(endpoint, {}) if data is None else data
+        body = {**body, "csrf_token": w.csrf[kind]}
+        response = client.open(url, method=row.method, data=body, headers=headers)
     response.get_data()
     response.close()
     return url, response
@@ -834,4 +836,50 @@ def test_an_id_too_big_for_the_database_is_a_404_for_every_rule(world):
                 if digest(world) != world.pristine:
                     problems.append(f"{method} {url} changed the world")
                     put_back(world)
+    assert problems == [], "\n".join(problems)
+
+
+# Fields that carry a number though no page's form data above fills them.
+NUMBER_FIELDS = ("version", "parent", "estimate", "goals", "about", "media", "position")
+CONTROL_TEXT = "Sam\r\nBcc: someone@example.org\x00\x1b[2J\u202e"
+
+
+def crafted_bodies(w: World, endpoint: str):
+    """The form of `endpoint` with one field at a time a 20-digit number or control text."""
+    base = {k: v for k, v in forms(w).get(endpoint, {}).items() if k != "file"}
+    for name in sorted({*base, *NUMBER_FIELDS}):
+        for value in (str(10**20), "-" + str(10**20), CONTROL_TEXT):
+            yield name, {**base, name: [value] if isinstance(base.get(name), list) else value}
+
+
+def crafted_problems(w: World, kind: str, row: Row, endpoint: str) -> list[str]:
+    """Send every crafted body of `endpoint`; return the server errors they gave."""
+    problems = []
+    for name, data in crafted_bodies(w, endpoint):
+        where = f"POST {row.rule.rule} ({endpoint}) {name}={data[name]!r}"
+        try:
+            _, response = call(w, kind, row, endpoint, data)
+        except Exception as error:  # the test app lets a server error through
+            problems.append(f"{where}: {type(error).__name__}: {error}"[:300])
+            with w.app.app_context():
+                db.session.rollback()
+        else:
+            if response.status_code >= 500:
+                problems.append(f"{where}: {response.status_code}")
+        if digest(w) != w.pristine:
+            put_back(w)
+    return problems
+
+
+def test_crafted_numbers_and_control_characters_in_every_field_never_give_a_500(world):
+    """A 20-digit number, a negative one or control characters in any field of any form, sent
+    by someone allowed to use it: a friendly answer, never a server error."""
+    problems = []
+    for endpoint, rules in sorted(RULES.items()):
+        if endpoint in JSON_BODIES:
+            continue
+        for row in rows_of(endpoint, rules):
+            kind = next((k for k in ("owner", "worker", "anon") if k in row.allowed), None)
+            if row.method == "POST" and row.label in ("", "public") and kind is not None:
+                problems += crafted_problems(world, kind, row, endpoint)
     assert problems == [], "\n".join(problems)

@@ -10,22 +10,36 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from .text import clean_line
+
+
+class NotSent(Exception):
+    """The mail could not be sent (the mail server refused or could not be reached)."""
+
 
 def send(to: str, subject: str, template: str, locale: str | None = None, **context) -> None:
-    """Render `template` (a plain-text mail under templates/mail/) and send it to `to`."""
+    """Render `template` (a plain-text mail under templates/mail/) and send it to `to`.
+
+    Raise NotSent when it cannot go: a caller that made something for this mail (an invite)
+    rolls it back, so no half a record stays. Header values are one clean line each.
+    """
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         body = render_template(f"mail/{template}.txt", **context)
-        subject = str(subject)
+        subject = clean_line(str(subject), 200)
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_FROM"]
-    msg["To"] = to
+    msg["To"] = clean_line(to, 254)
     msg["Subject"] = subject
     msg["Message-ID"] = make_msgid(domain="toekomstplan")
     msg.set_content(body)
-    if current_app.config.get("MAIL_SERVER"):
-        _send_smtp(msg)
-    else:
-        _write_outbox(msg)
+    try:
+        if current_app.config.get("MAIL_SERVER"):
+            _send_smtp(msg)
+        else:
+            _write_outbox(msg)
+    except (OSError, smtplib.SMTPException) as error:
+        current_app.logger.error("Mail to %s not sent: %s", msg["To"], error)
+        raise NotSent(str(error)) from error
 
 
 def _send_smtp(msg: EmailMessage) -> None:

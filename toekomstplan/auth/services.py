@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from .. import mail
+from .. import conditional, mail
 from ..extensions import db
 from ..models import LoginToken, Plan, TokenPurpose, User, UserKind, UserSession
 from ..passwords import hash_password, needs_rehash, verify_password
@@ -137,9 +137,29 @@ def _mail_link(user: User, purpose: TokenPurpose, subject: str, endpoint: str) -
     )
 
 
-def confirm_email(record: LoginToken) -> User:
-    """Use a confirmation token: the address is now proven."""
-    record.used_at = datetime.now(UTC)
+def use_token(record: LoginToken) -> bool:
+    """Use a one-time link: True for the one request that claims it (a conditional update),
+    False for a second tap or a link that expired meanwhile (nothing changed then)."""
+    now = datetime.now(UTC)
+    claimed = conditional.update_one(
+        sa.update(LoginToken)
+        .where(
+            LoginToken.id == record.id,
+            LoginToken.used_at.is_(None),
+            LoginToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not claimed:
+        db.session.rollback()
+    return claimed
+
+
+def confirm_email(record: LoginToken) -> User | None:
+    """Use a confirmation token: the address is now proven. None when it was used already."""
+    if not use_token(record):
+        return None
     record.user.email_confirmed = True
     db.session.commit()
     return record.user
@@ -216,11 +236,16 @@ def reset_link(user: User) -> str:
     return external_url("auth.reset", token=token)
 
 
-def reset_password(record: LoginToken, password: str) -> User:
-    """Set a new password from a reset link and end every session of that account."""
+def reset_password(record: LoginToken, password: str) -> User | None:
+    """Set a new password from a reset link and end every session of that account.
+
+    None when another request used the link first: then nothing changes.
+    """
+    password_hash = hash_password(password)  # before the claim: the claim's lock is short
+    if not use_token(record):
+        return None
     user = record.user
-    record.used_at = datetime.now(UTC)
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     if user.email:
         user.email_confirmed = True  # the link reached the mailbox
     db.session.execute(

@@ -194,6 +194,8 @@ def confirm(token: str):
     if record is None:
         return render_template("auth/link_expired.html"), 404
     user = services.confirm_email(record)
+    if user is None:  # a second tap on the link, or another request was first
+        return render_template("auth/link_expired.html"), 404
     response = finish_login(user)
     flash(_("Your e-mail address is confirmed. Welcome!"), "success")
     return response
@@ -250,6 +252,8 @@ def reset(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         user = services.reset_password(record, form.password.data)
+        if user is None:  # the same link used by another request meanwhile
+            return render_template("auth/link_expired.html"), 404
         session.clear()
         # A reset link proves the mailbox, not the phone: two-step login still asks the code.
         response = finish_login(user)

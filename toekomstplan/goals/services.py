@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from .. import conditional, limits, pagecache, positions
+from .. import conditional, ids, limits, pagecache, positions
 from ..extensions import db
 from ..limits import LimitReached
 from ..models import (
@@ -142,8 +142,12 @@ def create_goal(
 def update_goal(
     goal: Goal, *, version: int, title: str, why: str, helpers: str, due: date | None
 ) -> None:
-    """Save an edit, unless someone saved another edit since `version` was read."""
-    saved = conditional.update_one(
+    """Save an edit, unless someone saved another edit since `version` was read.
+
+    A version no goal can have (a crafted 20-digit number) is a version that is not the
+    current one: it never reaches the database, which would raise on it.
+    """
+    saved = ids.fits(version) and conditional.update_one(
         sa.update(Goal)
         .where(Goal.id == goal.id, Goal.version == version)
         .values(

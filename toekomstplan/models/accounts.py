@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import Model
+from ..text import clean_line
 from .base import IntPk, UTCDateTime, owned, utcnow
 
 if TYPE_CHECKING:
@@ -27,12 +28,15 @@ class TokenPurpose(enum.StrEnum):
     CONFIRM = "confirm"
 
 
+NAME_MAX = 80
+
+
 class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[IntPk]
     kind: Mapped[str] = mapped_column(sa.String(16), default=UserKind.YOUTH)
-    name: Mapped[str] = mapped_column(sa.String(80))
+    name: Mapped[str] = mapped_column(sa.String(NAME_MAX))
     email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
     username: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
@@ -53,6 +57,12 @@ class User(UserMixin, Model):
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     plan: Mapped[Plan | None] = owned("owner", uselist=False)
+
+    @validates("name")
+    def _clean_name(self, _key: str, value: str) -> str:
+        # Every way in (registration, an invite, the demo, a command) passes here: a name
+        # reaches mail headers, so a line break or other control character never gets in.
+        return clean_line(value, NAME_MAX)
 
     @property
     def login_name(self) -> str:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import access, access_log, mail, pagecache
+from .. import access, access_log, conditional, mail, pagecache
 from ..access import Section
 from ..extensions import db
 from ..models import (
@@ -57,17 +57,22 @@ def create_invite(plan: Plan, *, role: str, label: str, email: str | None) -> st
             expires_at=datetime.now(UTC) + timedelta(days=INVITE_DAYS),
         )
     )
-    db.session.commit()
     link = external_url("sharing.invite", token=token)
     if email:
-        mail.send(
-            email.strip(),
-            _("%(name)s invites you to look at their future plan", name=plan.owner.name),
-            "invite",
-            name=plan.owner.name,
-            url=link,
-            days=INVITE_DAYS,
-        )
+        db.session.flush()  # kept only once the mail went (mail.NotSent rolls it back)
+        try:
+            mail.send(
+                email.strip(),
+                _("%(name)s invites you to look at their future plan", name=plan.owner.name),
+                "invite",
+                name=plan.owner.name,
+                url=link,
+                days=INVITE_DAYS,
+            )
+        except mail.NotSent:
+            db.session.rollback()
+            raise
+    db.session.commit()
     return link
 
 
@@ -98,8 +103,22 @@ def find_invite(token: str) -> Invite:
 
 
 def accept_invite(invite: Invite, user: User) -> Share:
-    """Turn an invitation into a share for `user`; the link is used up."""
-    invite.used_at = datetime.now(UTC)
+    """Turn an invitation into a share for `user`; the link is used up.
+
+    The link is claimed with a conditional update, so of four people opening one link at
+    once, one gets the share and the others hear that it was used (InviteProblem "used").
+    Anything the caller added to the session (a new account) is committed with the share.
+    """
+    now = datetime.now(UTC)
+    claimed = conditional.update_one(
+        sa.update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.expires_at > now)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not claimed:
+        db.session.rollback()
+        raise InviteProblem("used")
     share = db.session.scalar(
         sa.select(Share).where(Share.plan_id == invite.plan_id, Share.user_id == user.id)
     )
@@ -115,7 +134,8 @@ def accept_invite(invite: Invite, user: User) -> Share:
 
 
 def register_supporter(name: str, email: str, password: str, locale: str | None) -> User:
-    """Create an account for someone invited (a worker, a parent, a mentor)."""
+    """Make an account for someone invited (a worker, a parent, a mentor), not committed yet:
+    accept_invite commits it with its share, or nothing is kept."""
     user = User(
         kind=UserKind.SUPPORTER,
         name=name.strip(),
@@ -125,7 +145,7 @@ def register_supporter(name: str, email: str, password: str, locale: str | None)
         notify_by_mail=True,
     )
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()  # committed with the share it is made for (accept_invite)
     return user
 
 

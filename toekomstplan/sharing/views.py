@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import access
+from .. import access, mail
 from ..access import Action, Section
 from ..auth import services as auth_services
 from ..auth import sessions
@@ -25,10 +25,19 @@ def manage(plan_id: int):
         if len(services.open_invites(plan)) >= services.INVITES_OPEN_MAX:
             flash(_("You have many open invitations. Take one back first."), "error")
         else:
-            link = services.create_invite(
-                plan, role=form.role.data, label=form.label.data, email=form.email.data
-            )
-            form = InviteForm(formdata=None)
+            try:
+                link = services.create_invite(
+                    plan, role=form.role.data, label=form.label.data, email=form.email.data
+                )
+                form = InviteForm(formdata=None)
+            except mail.NotSent:
+                flash(
+                    _(
+                        "The e-mail could not be sent right now. Try again later, or leave the "
+                        "e-mail address empty and send the link yourself."
+                    ),
+                    "error",
+                )
     shares = services.shares_of(plan)
     return render_template(
         "sharing/manage.html",
@@ -119,7 +128,10 @@ def accept(token: str):
             "error",
         )
         return redirect(url_for("sharing.invite", token=token))
-    share = services.accept_invite(invite, current_user)
+    try:
+        share = services.accept_invite(invite, current_user)
+    except services.InviteProblem as problem:  # another tap or person was first
+        return render_template("sharing/invite_problem.html", reason=problem.reason), 404
     flash(
         _("Welcome! You can now see the plan of %(name)s.", name=share.plan.owner.name), "success"
     )
@@ -141,9 +153,12 @@ def register(token: str):
             user = services.register_supporter(
                 form.name.data, form.email.data, form.password.data, str(get_locale())
             )
+            try:
+                share = services.accept_invite(invite, user)
+            except services.InviteProblem as problem:  # the account goes with the link
+                return render_template("sharing/invite_problem.html", reason=problem.reason), 404
             auth_services.send_confirmation(user)
             sessions.start(user)
-            share = services.accept_invite(services.find_invite(token), user)
             flash(
                 _("Welcome! You can now see the plan of %(name)s.", name=share.plan.owner.name),
                 "success",

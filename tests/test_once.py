@@ -1,0 +1,159 @@
+"""One-time things are used once, and a mail that cannot go leaves nothing half made.
+
+Several requests at once come from threads, each with a browser (test client) of its own,
+held at a barrier so they reach the server together.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from toekomstplan.extensions import db
+from toekomstplan.models import Invite, LoginToken, Share, User, UserKind
+from toekomstplan.passwords import verify_password
+
+from .factories import CSRF_INPUT
+from .test_sharing import LINK, Person
+
+
+@pytest.fixture
+def person(make_user, new_client, login):
+    """Return a function: an account, logged in on a browser of its own."""
+
+    def make(name: str, kind: str = UserKind.SUPPORTER) -> Person:
+        login_name = f"{name.lower()}@example.org" if kind == UserKind.SUPPORTER else name.lower()
+        user = make_user(kind=kind, login=login_name, name=name)
+        browser = new_client()
+        assert login(browser, login_name).status_code == 302
+        return Person(user, browser)
+
+    return make
+
+
+def together(count: int, work) -> list:
+    """Run `work(index)` in `count` threads released at the same moment; return the results."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            results[index] = work(index)
+        except Exception as error:  # a server error in the test app comes through as this
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def count(app, model, *where) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def test_one_invite_link_accepted_by_four_people_at_once_makes_one_share(app, person, post):
+    amira = person("Amira", UserKind.YOUTH)
+    page = post(
+        amira.client, f"/plans/{amira.user.plan.id}/sharing", {"label": "Mo", "role": "worker"}
+    )
+    token = LINK.search(page.get_data(as_text=True)).group(1)
+    people = [person(f"Worker{i}") for i in range(4)]
+    tokens = [
+        CSRF_INPUT.search(p.client.get("/help").get_data(as_text=True)).group(1) for p in people
+    ]
+    answers = together(
+        4,
+        lambda i: people[i].client.post(f"/invite/{token}/accept", data={"csrf_token": tokens[i]}),
+    )
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [302, 404, 404, 404], answers
+    assert count(app, Share, Share.plan_id == amira.user.plan.id) == 1
+
+
+def _reset_link(app, client, post, mails, email: str) -> str:
+    post(client, "/forgot", {"email": email})
+    return mails.link(mails.to(email)[-1])
+
+
+def test_one_reset_link_used_by_three_requests_at_once_sets_one_password(
+    app, make_user, new_client, post, mails
+):
+    user = make_user(login="sam@example.org")
+    link = _reset_link(app, new_client(), post, mails, "sam@example.org")
+    browsers = [new_client() for _ in range(3)]
+    tokens = [CSRF_INPUT.search(b.get(link).get_data(as_text=True)).group(1) for b in browsers]
+    passwords = [f"a new password number {i} for me" for i in range(3)]
+    answers = together(
+        3,
+        lambda i: browsers[i].post(link, data={"csrf_token": tokens[i], "password": passwords[i]}),
+    )
+    assert sorted(a.status_code for a in answers) == [302, 404, 404], answers
+    winner = next(i for i, a in enumerate(answers) if a.status_code == 302)
+    with app.app_context():
+        saved = db.session.get(User, user.id).password_hash
+        assert verify_password(saved, passwords[winner])
+        used = db.session.scalars(sa.select(LoginToken.used_at)).all()
+        assert all(used)
+
+
+def test_one_confirmation_link_opened_three_times_at_once_logs_in_once(
+    app, new_client, post, mails
+):
+    post(
+        new_client(),
+        "/register",
+        {"name": "Sam", "login": "sam@example.org", "password": "a walk along the river bank"},
+    )
+    link = mails.link(mails.to("sam@example.org")[-1])
+    browsers = [new_client() for _ in range(3)]
+    answers = together(3, lambda i: browsers[i].get(link))
+    assert sorted(a.status_code for a in answers) == [302, 404, 404], answers
+
+
+def test_a_name_with_a_line_break_is_one_line_everywhere_and_invites_still_go(
+    app, new_client, post, mails, login
+):
+    browser = new_client()
+    post(
+        browser,
+        "/register",
+        {
+            "name": "Sam\r\nBcc: someone@example.org\x1b[2J",
+            "login": "sam2009",
+            "password": "a walk along the river bank",
+        },
+    )
+    login(browser, "sam2009", "a walk along the river bank")
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "sam2009"))
+        assert user.name.startswith("Sam") and not any(c in user.name for c in "\r\n\x1b")
+        plan_id = user.plan.id
+    response = post(
+        browser,
+        f"/plans/{plan_id}/sharing",
+        {"label": "Mo\nX", "role": "worker", "email": "mo@example.org"},
+    )
+    assert response.status_code == 200
+    (message,) = mails.to("mo@example.org")
+    assert "\n" not in message["Subject"] and "Bcc" not in message.keys()
+    assert count(app, Invite) == 1
+
+
+def test_an_invite_whose_mail_cannot_go_leaves_no_invitation(app, person, post, mails):
+    amira = person("Amira", UserKind.YOUTH)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)  # nothing listens there
+    response = post(
+        amira.client,
+        f"/plans/{amira.user.plan.id}/sharing",
+        {"label": "Mo", "role": "worker", "email": "mo@example.org"},
+    )
+    assert response.status_code == 200
+    assert "could not be sent" in response.get_data(as_text=True)
+    assert count(app, Invite) == 0
