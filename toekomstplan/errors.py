@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from .extensions import limiter
+from .extensions import db, limiter
 from .http import wants_json
 
 
@@ -75,12 +75,38 @@ def http_error(error: HTTPException):
     return _page(title, message, code)
 
 
+# The page when even the friendly page cannot be made (the database is gone, say): nothing
+# in it needs the database, a template or the session.
+FALLBACK_PAGE = """<!doctype html>
+<html lang="nl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Er ging iets mis</title></head>
+<body style="font-family: sans-serif; max-width: 32rem; margin: 2rem auto; padding: 0 1rem">
+<h1>Er ging bij ons iets mis</h1>
+<p>Sorry! Er is niets van jou kwijt. Probeer het zo nog eens.</p>
+<p lang="en">Something went wrong on our side. Nothing of yours is lost. Please try again
+in a moment.</p>
+<p><a href="/">Naar de start</a></p>
+</body></html>
+"""
+
+
 def server_error(error):
-    return _page(
-        _("Something went wrong on our side"),
-        _("Sorry! Nothing of yours is lost. Please try again in a moment."),
-        500,
-    )
+    """The friendly 500 page, which itself never fails.
+
+    The request's transaction may be broken (a failed flush): it is rolled back first, so
+    the page (the menu reads the account) can use the database again.
+    """
+    try:
+        db.session.rollback()
+        return _page(
+            _("Something went wrong on our side"),
+            _("Sorry! Nothing of yours is lost. Please try again in a moment."),
+            500,
+        )
+    except Exception:
+        current_app.logger.exception("The error page could not be made; sent the plain one")
+        return FALLBACK_PAGE, 500, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def register(app: Flask) -> None:

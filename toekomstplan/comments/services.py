@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .. import access, access_log, limits
+from .. import access, access_log, conditional, limits
 from ..extensions import db
 from ..goals import services as goal_services
 from ..models import (
@@ -83,11 +83,9 @@ def thread(goal: Goal) -> list[tuple[Comment, list[Comment]]]:
 
 
 def _mark_read(user: User, goal: Goal) -> None:
-    mark = db.session.get(ReadMark, (goal.id, user.id))
-    if mark is None:
-        db.session.add(ReadMark(goal_id=goal.id, user_id=user.id, read_at=datetime.now(UTC)))
-    else:
-        mark.read_at = datetime.now(UTC)
+    conditional.upsert(
+        ReadMark, {"goal_id": goal.id, "user_id": user.id}, {"read_at": datetime.now(UTC)}
+    )
 
 
 def mark_read(user: User, goal: Goal) -> None:
@@ -226,11 +224,11 @@ def set_worker_rating(goal: Goal, user: User, rating: str) -> None:
     """Save a worker's own view of how a goal is going (beside, never instead of, the youth's)."""
     if rating not in Rating.__members__.values():
         return
-    row = db.session.get(WorkerRating, (goal.id, user.id))
-    if row is None:
-        db.session.add(WorkerRating(goal_id=goal.id, user_id=user.id, rating=rating))
-    else:
-        row.rating = rating
+    conditional.upsert(
+        WorkerRating,
+        {"goal_id": goal.id, "user_id": user.id},
+        {"rating": rating, "at": datetime.now(UTC)},
+    )
     _log(goal.plan, user, "rate", f"goal:{goal.id}")
     db.session.commit()
 

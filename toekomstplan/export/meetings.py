@@ -94,7 +94,11 @@ def record_meeting(
         db.session.add(meeting)
     meeting.talking_points = clean_points(talking_points)
     meeting.choices = choices.as_json() if choices else None
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same date saved by a second tap: update that one
+        db.session.rollback()
+        return record_meeting(plan, held_on, talking_points, choices)
     return meeting
 
 

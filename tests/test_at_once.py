@@ -1,4 +1,5 @@
-"""One-time things are used once, and a mail that cannot go leaves nothing half made.
+"""Things done at once: one-time things are used once, no collision is a 500, and a mail that
+cannot go leaves nothing half made.
 
 Several requests at once come from threads, each with a browser (test client) of its own,
 held at a barrier so they reach the server together.
@@ -11,8 +12,10 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from toekomstplan import errors
+from toekomstplan.comments import services as comment_services
 from toekomstplan.extensions import db
-from toekomstplan.models import Invite, LoginToken, Share, User, UserKind
+from toekomstplan.models import Goal, Invite, LoginToken, ReadMark, Share, User, UserKind
 from toekomstplan.passwords import verify_password
 
 from .factories import CSRF_INPUT
@@ -157,3 +160,61 @@ def test_an_invite_whose_mail_cannot_go_leaves_no_invitation(app, person, post, 
     assert response.status_code == 200
     assert "could not be sent" in response.get_data(as_text=True)
     assert count(app, Invite) == 0
+
+
+def test_one_goal_opened_in_six_tabs_at_once_is_shown_six_times(
+    app, client, youth, make_goal, new_client, login, post
+):
+    goal_id = make_goal()
+    tabs = [new_client() for _ in range(6)]
+    for tab in tabs:
+        login(tab, youth.username, youth.password)
+    answers = together(6, lambda i: tabs[i].get(f"/goals/{goal_id}"))
+    assert [getattr(a, "status_code", a) for a in answers] == [200] * 6
+
+
+def test_six_read_marks_of_one_goal_at_once_make_one_row(app, youth, make_goal):
+    """The goal page marks what its reader has seen: check-then-insert collided at once."""
+    goal_id = make_goal()
+
+    def mark(_index):
+        with app.app_context():
+            user, goal = db.session.get(User, youth.id), db.session.get(Goal, goal_id)
+            comment_services.mark_read(user, goal)
+
+    assert together(6, mark) == [None] * 6
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ReadMark)) == 1
+
+
+def test_a_server_error_on_a_broken_transaction_shows_the_friendly_page(app, client, youth):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def broken():
+        db.session.add(
+            User(kind=UserKind.YOUTH, name="Twin", username=youth.username, password_hash="x")
+        )
+        db.session.flush()  # a unique violation: the transaction must be rolled back now
+
+    app.view_functions["help.page"] = broken
+    response = client.get("/help")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong on our side" in page and "Log out" in page  # the full page
+
+
+def test_when_even_the_error_page_fails_a_plain_page_is_sent(app, client, monkeypatch):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def crash():
+        raise RuntimeError("boom")
+
+    app.view_functions["help.page"] = crash
+
+    def no_templates(*args, **kwargs):
+        raise RuntimeError("templates are gone")
+
+    monkeypatch.setattr(errors, "render_template", no_templates)
+    response = client.get("/help")
+    assert response.status_code == 500
+    assert "Er ging bij ons iets mis" in response.get_data(as_text=True)
