@@ -16,6 +16,8 @@ def _on_connect(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")
+        # A deleted row is overwritten, not left in a free page of the file (erasure).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
 
@@ -25,3 +27,13 @@ def tune_sqlite() -> None:
     if not _tuned:
         sa.event.listen(sa.engine.Engine, "connect", _on_connect)
         _tuned = True
+
+
+def flush_deleted() -> None:
+    """Make deleted rows gone from the disk too: SQLite's write-ahead log still holds the
+    pages they were on until a checkpoint copies it into the (securely deleted) file."""
+    from .extensions import db
+
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

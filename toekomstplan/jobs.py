@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import has_app_context
 from huey import RedisHuey, SqliteHuey
+from huey.storage import RedisStorage, SqliteStorage
 
 
 def _make_huey():
@@ -41,3 +42,30 @@ def app_context():
         _consumer_app = create_app()
     with _consumer_app.app_context():
         yield
+
+
+def forget(needles: list[str], queue=None) -> int:
+    """Remove waiting and scheduled jobs whose data holds any of `needles` (the media ids
+    of an account being deleted); return how many. A job holds ids only, pickled: an id
+    is there as its UTF-8 bytes."""
+    queue = queue or huey
+    storage = queue.storage
+    wanted = [n.encode() for n in needles if n]
+    removed = 0
+    if isinstance(storage, SqliteStorage):
+        with storage.db(commit=True) as cursor:
+            for table in ("task", "schedule"):
+                for needle in wanted:
+                    cursor.execute(
+                        f"delete from {table} where queue = ? and instr(data, ?) > 0",  # noqa: S608
+                        (storage.name, needle),
+                    )
+                    removed += cursor.rowcount
+    elif isinstance(storage, RedisStorage):
+        for data in storage.enqueued_items():
+            if any(n in data for n in wanted):
+                removed += storage.conn.lrem(storage.queue_key, 0, data)
+        for data in storage.scheduled_items():
+            if any(n in data for n in wanted):
+                removed += storage.conn.zrem(storage.schedule_key, data)
+    return removed

@@ -62,6 +62,18 @@ def _write_outbox(msg: EmailMessage) -> None:
     )
 
 
+def forget(needles: list[str]) -> None:
+    """Delete the development outbox's mails that mention any of `needles` (an account
+    being deleted). Sent mail is in the receivers' hands; the outbox is ours."""
+    if current_app.config.get("MAIL_SERVER"):
+        return
+    wanted = [n.encode() for n in needles if n]
+    for path in Path(current_app.config["MAIL_OUTBOX"]).glob("*.eml"):
+        data = path.read_bytes()
+        if any(n in data for n in wanted):
+            path.unlink(missing_ok=True)
+
+
 def outbox_messages(outbox: str | Path) -> list[EmailMessage]:
     """Return the mails in the development outbox, oldest first."""
     from email import policy

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from .. import pagecache
+import sqlalchemy as sa
+
+from .. import database, jobs, mail, pagecache
 from ..auth import sessions
 from ..extensions import db
 from ..media import services as media_services
-from ..models import User
+from ..models import Invite, User
 from ..passwords import hash_password
 
 
@@ -25,10 +27,20 @@ def set_notifications(user: User, *, by_mail: bool, daily: bool) -> None:
 
 
 def delete_account(user: User) -> None:
-    """Delete an account with its plan and everything in it."""
-    plan_id = user.plan.id if user.plan else None
+    """Delete an account with its plan and everything in it, and erase what else named them:
+    invitations sent to their address, jobs of their photos and videos, the dev outbox's
+    mails, and the database's own leftovers of the deleted rows."""
+    plan = user.plan
+    plan_id = plan.id if plan else None
+    media_ids = [m.id for m in plan.media] if plan else []
+    needles = [n for n in (user.email, user.username, user.name) if n]
+    if user.email:
+        db.session.execute(sa.delete(Invite).where(Invite.email == user.email))
     db.session.delete(user)
     db.session.commit()
+    jobs.forget(media_ids)
+    mail.forget(needles + media_ids)
+    database.flush_deleted()
     if plan_id is not None:
         pagecache.forget_plan(plan_id)
         media_services.delete_plan_files(plan_id)
