@@ -366,3 +366,15 @@ def test_the_space_used_is_written_the_dutch_way_and_comes_with_every_upload(
     post(client, "/language", {"lang": "nl"})
     gallery = client.get(f"/plans/{youth.plan.id}/media").get_data(as_text=True)
     assert re.search(r"Gebruikt: \d+,\d MB van \d+ GB\.", gallery)
+
+
+def test_a_range_past_the_end_is_a_416_that_says_the_size(client, youth, upload):
+    media_id = upload(youth, png(), "a.png").get_json()["id"]
+    page = client.get(f"/media/{media_id}").get_data(as_text=True)
+    url = re.search(r'src="(/media/[^"]+/display[^"]*)"', page).group(1).replace("&amp;", "&")
+    whole = client.get(url)
+    size = len(whole.data)
+    whole.close()
+    response = client.get(url, headers={"Range": f"bytes={size + 10}-"})
+    assert response.status_code == 416
+    assert response.headers["Content-Range"] == f"bytes */{size}"

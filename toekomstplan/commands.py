@@ -57,15 +57,22 @@ media_group = AppGroup("media", help="Stored photos and videos.")
 
 
 @media_group.command("check")
-@click.option("--fix", is_flag=True, help="Delete orphaned files and rows whose files are gone.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Delete orphaned files, rows whose files are gone "
+    "and what a crash left in the work folder.",
+)
 def media_check(fix: bool) -> None:
-    """List stored files without a row and rows without a file."""
+    """List stored files without a row, rows without a file, and work a crash left."""
     report = consistency.check(fix=fix)
     for key in report.orphan_files:
         click.echo(f"orphaned file: {key}" + (" (deleted)" if fix else ""))
     for key in report.missing_files:
         click.echo(f"row without file: {key}" + (" (media item deleted)" if fix else ""))
-    if not report.orphan_files and not report.missing_files:
+    for path in report.leftover_work:
+        click.echo(f"left by a crash: {path}" + (" (deleted)" if fix else ""))
+    if report.all_match:
         click.echo("All stored files and rows match.")
     elif not fix:
         raise click.exceptions.Exit(1)

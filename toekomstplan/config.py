@@ -76,6 +76,8 @@ def _media(instance: Path) -> dict:
         "UPLOAD_MAX_BYTES": _int("UPLOAD_MAX_MB", 500) * mb,
         "MEDIA_QUOTA_BYTES": _int("MEDIA_QUOTA_MB", 2048) * mb,
         "MAX_IMAGE_PIXELS": _int("MAX_IMAGE_PIXELS", 50_000_000),
+        # Uploads one person may have in flight at once, on every process and host together.
+        "UPLOADS_IN_FLIGHT": _int("UPLOADS_IN_FLIGHT", 3),
         # With a reverse proxy: the internal location that serves UPLOAD_DIR (X-Accel-Redirect).
         "MEDIA_X_ACCEL_PREFIX": os.environ.get("MEDIA_X_ACCEL_PREFIX"),
     }

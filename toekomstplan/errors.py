@@ -1,5 +1,6 @@
 """Friendly error pages: what went wrong and what to do now."""
 
+import errno
 import math
 import time
 
@@ -72,7 +73,9 @@ def http_error(error: HTTPException):
     }
     code = error.code or 500
     title, message = messages.get(code, (_("Something went wrong"), _("Please try again later.")))
-    return _page(title, message, code)
+    # The error's own headers stay: Allow on a 405, Content-Range: bytes */size on a 416.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return *_page(title, message, code), headers
 
 
 # The page when even the friendly page cannot be made (the database is gone, say): nothing
@@ -89,6 +92,18 @@ in a moment.</p>
 <p><a href="/">Naar de start</a></p>
 </body></html>
 """
+
+
+def disk_full(error: OSError):
+    """A full disk while a request is received or saved: say so, and tell the operator."""
+    if error.errno != errno.ENOSPC:
+        raise error
+    db.session.rollback()
+    current_app.logger.error("The disk is full: %s %s was refused", request.method, request.path)
+    message = _("There is no room to save this right now. Try again later.")
+    if wants_json():
+        return jsonify(error=message), 507
+    return _page(_("There is no room right now"), message, 507)
 
 
 def server_error(error):
@@ -115,4 +130,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(429, too_many)
     app.register_error_handler(413, too_large)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(OSError, disk_full)
     app.register_error_handler(500, server_error)

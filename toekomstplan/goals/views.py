@@ -14,8 +14,9 @@ from ..comments.forms import CommentForm, SuggestionForm
 from ..forms import posted
 from ..http import accepts_uploads, for_logged_in, wants_json
 from ..limits import LimitReached
+from ..media import inflight
 from ..media import services as media_services
-from ..media.messages import refusal_message
+from ..media.messages import refusal_message, refused_json
 from ..media.refusals import MediaRefused
 from . import evidence, inspiration, pages, services
 from .forms import EditGoalForm, NewGoalForm, StepForm
@@ -232,15 +233,16 @@ def add_evidence(goal_id: int):
     upload = request.files.get("file")
     try:
         if upload and upload.filename:
-            media = media_services.store_upload(
-                goal.plan, Path(upload.stream.name), label=upload.filename
-            )
+            with inflight.slot(goal.plan, current_user, request.content_length):
+                media = media_services.store_upload(
+                    goal.plan, Path(upload.stream.name), label=upload.filename
+                )
         else:
             media = access.get_media(request.form.get("media", ""), Action.EDIT)
     except MediaRefused as refused:
         message = refusal_message(refused.reason, upload.filename if upload else None)
         if wants_json():  # the upload script shows it beside its progress bar
-            return jsonify(error=message), 400
+            return refused_json(message, refused.reason)
         flash(message, "error")
         return redirect(_goal_url(goal, "evidence"))
     finally:

@@ -1,6 +1,6 @@
 """What a refused upload says to the young person."""
 
-from flask import current_app
+from flask import current_app, jsonify
 from flask_babel import gettext as _
 
 from .refusals import Refusal
@@ -21,6 +21,16 @@ def refusal_message(reason: Refusal, filename: str | None = None) -> str:
         Refusal.TOO_BIG: _("This file is too big: at most %(mb)d MB.", mb=mb),
         Refusal.QUOTA: _("Your plan is full. Delete a photo or video first."),
         Refusal.VIDEO_FAILED: _("This video did not work. Try again or choose another video."),
+        Refusal.BUSY: _("Wait a moment, your other files are still being processed."),
+        Refusal.NO_SPACE: _("There is no room to save this right now. Try again later."),
     }
     message = messages[reason]
     return f"{filename}: {message}" if filename else message
+
+
+def refused_json(message: str, reason: Refusal | None = None):
+    """The upload script's answer to a refusal: 429 with Retry-After for "wait a moment" (the
+    script sends the file again then), 507 for a full disk, else 400."""
+    if reason == Refusal.BUSY:
+        return jsonify(error=message), 429, {"Retry-After": "3"}
+    return jsonify(error=message), 507 if reason == Refusal.NO_SPACE else 400

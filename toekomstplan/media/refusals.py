@@ -11,6 +11,8 @@ class Refusal(enum.StrEnum):
     TOO_BIG = "too_big"  # more bytes than UPLOAD_MAX_BYTES
     QUOTA = "quota"  # the plan's storage is full
     VIDEO_FAILED = "video_failed"  # ffmpeg could not prepare the video
+    BUSY = "busy"  # this person has as many uploads in flight as they may: the next waits
+    NO_SPACE = "no_space"  # the server's disk is full (the operator is told in the log)
 
 
 class MediaRefused(Exception):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -81,8 +83,18 @@ def store_upload(plan: Plan, upload: Path, *, label: str, caption: str = "") -> 
     """Store one uploaded file: a photo is ready at once, a video goes to the job queue.
 
     The raw upload is never kept for a photo. A refused or failed upload leaves no row and
-    no file behind.
+    no file behind; a full disk is a refusal too (NO_SPACE), with a line in the log.
     """
+    try:
+        return _store_upload(plan, upload, label=label, caption=caption)
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            raise
+        current_app.logger.error("The disk is full: an upload of plan %s was refused", plan.id)
+        raise MediaRefused(Refusal.NO_SPACE, str(error)) from error
+
+
+def _store_upload(plan: Plan, upload: Path, *, label: str, caption: str) -> Media:
     size = upload.stat().st_size
     if size == 0:
         raise MediaRefused(Refusal.EMPTY)
@@ -103,7 +115,7 @@ def store_upload(plan: Plan, upload: Path, *, label: str, caption: str = "") -> 
         return variants.commit_new(media)
     if kind in VIDEO_TYPES:
         media = _new_media(plan, MediaKind.VIDEO, label, caption)
-        media.status = MediaStatus.PROCESSING
+        media.status, media.processing_since = MediaStatus.PROCESSING, datetime.now(UTC)
         stored = storage().save(variants.key_for(media, "incoming", ""), upload)
         media.files.append(variants.file_row("incoming", "application/octet-stream", stored))
         media.size_bytes = stored.size

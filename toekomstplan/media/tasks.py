@@ -1,7 +1,9 @@
 """Background jobs of photos and videos."""
 
+from huey import crontab
+
 from ..jobs import app_context, huey
-from . import video_jobs
+from . import housekeeping, video_jobs
 
 
 @huey.task()
@@ -14,3 +16,17 @@ def prepare_video_task(media_id: str) -> None:
             # Whatever broke, the young person sees "did not work" instead of waiting forever.
             video_jobs.mark_failed(media_id)
             raise
+
+
+@huey.on_startup()
+def clear_at_start() -> None:
+    """When the consumer starts (after a crash, say): clear leftovers, requeue lost videos."""
+    with app_context():
+        housekeeping.run()
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+def housekeeping_task() -> None:
+    """Every ten minutes: clear what crashes left, and queue again videos whose job was lost."""
+    with app_context():
+        housekeeping.run()

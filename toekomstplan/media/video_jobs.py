@@ -2,21 +2,60 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
 from flask import current_app
 
-from .. import pagecache
+from .. import conditional, pagecache
 from ..extensions import db
-from ..models import Media, MediaFile, MediaStatus
+from ..models import Media, MediaFile, MediaKind, MediaStatus
+from ..models.media import VIDEO_JOB_MAX
 from ..storage import storage
 from . import images, variants, videos
 from .refusals import MediaRefused, Refusal
 
 
 def enqueue(media: Media) -> None:
-    """Hand a video to the job queue (after its row is committed)."""
+    """Hand a video to the job queue (after its row is committed, processing_since set)."""
     from .tasks import prepare_video_task  # the task module imports this one
 
     prepare_video_task(media.id)
+
+
+def _claim_for_queue(media_id: str, where) -> bool:
+    """Mark a video as (again) on its way to the queue, if `where` still holds: a
+    conditional update, so two requests or two checks at once queue it once."""
+    return conditional.update_one(
+        sa.update(Media)
+        .where(Media.id == media_id, where)
+        .values(status=MediaStatus.PROCESSING, failure=None, processing_since=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _lost_job():
+    """Processing for longer than a job can take: its job was lost (a consumer killed)."""
+    since = sa.func.coalesce(Media.processing_since, Media.created_at)
+    return sa.and_(
+        Media.status == MediaStatus.PROCESSING, since < datetime.now(UTC) - VIDEO_JOB_MAX
+    )
+
+
+def requeue_lost() -> list[str]:
+    """Queue again every video whose job was lost; return their ids (the periodic check)."""
+    lost = db.session.scalars(
+        sa.select(Media.id).where(Media.kind == MediaKind.VIDEO, _lost_job())
+    ).all()
+    queued = []
+    for media_id in lost:
+        if _claim_for_queue(media_id, _lost_job()):
+            db.session.commit()
+            current_app.logger.warning("video %s lost its job: queued again", media_id)
+            enqueue(db.session.get(Media, media_id) or Media(id=media_id))
+            queued.append(media_id)
+    db.session.rollback()
+    return queued
 
 
 def prepare_video(media_id: str) -> None:
@@ -70,8 +109,15 @@ def _fail(media: Media, reason: Refusal) -> None:
     db.session.commit()
 
 
+def can_retry(media: Media) -> bool:
+    """A failed video can be tried again, and so can one whose job was lost."""
+    return media.kind == MediaKind.VIDEO and (media.status == MediaStatus.FAILED or media.is_stuck)
+
+
 def retry_video(media: Media) -> None:
-    """Queue a failed video again."""
-    media.status, media.failure = MediaStatus.PROCESSING, None
-    db.session.commit()
-    enqueue(media)
+    """Queue a failed or stuck video again (once, however often the button is tapped)."""
+    stuck_or_failed = sa.or_(Media.status == MediaStatus.FAILED, _lost_job())
+    if _claim_for_queue(media.id, stuck_or_failed):
+        db.session.commit()
+        db.session.refresh(media)
+        enqueue(media)

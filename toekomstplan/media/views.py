@@ -19,12 +19,12 @@ from .. import access
 from ..access import Action, Section
 from ..forms import posted
 from ..http import accepts_uploads, for_logged_in, wants_json
-from ..models import MediaKind
 from ..models.media import CAPTION_MAX
 from ..storage import storage
-from . import services, video_jobs
+from . import inflight, services, video_jobs
 from .forms import AttachForm, CaptionForm
-from .messages import refusal_message
+from .messages import refusal_message, refused_json
+from .refusals import Refusal
 
 # Every page here is for someone logged in; access.py then decides what they may do.
 bp = for_logged_in(Blueprint("media", __name__))
@@ -46,19 +46,23 @@ def upload(plan_id: int):
     if not files:
         return _refused(plan.id, _("Choose a photo or video first."))
     stored = []
-    for file in files:
-        try:
-            stored.append(
-                services.store_upload(
-                    plan,
-                    Path(file.stream.name),
-                    label=file.filename or "",
-                    caption=request.form.get("caption", "")[:CAPTION_MAX],
+    try:
+        with inflight.slot(plan, current_user, request.content_length):
+            for file in files:
+                stored.append(
+                    services.store_upload(
+                        plan,
+                        Path(file.stream.name),
+                        label=file.filename or "",
+                        caption=request.form.get("caption", "")[:CAPTION_MAX],
+                    )
                 )
-            )
-        except services.MediaRefused as refused:
-            return _refused(plan.id, refusal_message(refused.reason, file.filename))
-        finally:
+                file.close()
+    except services.MediaRefused as refused:
+        name = files[len(stored)].filename if len(stored) < len(files) else None
+        return _refused(plan.id, refusal_message(refused.reason, name), refused.reason)
+    finally:
+        for file in files:
             file.close()
     if request.form.get("drawing"):
         flash(_("Your drawing is saved. It is with your photos and videos now."), "success")
@@ -72,9 +76,9 @@ def upload(plan_id: int):
     return redirect(url_for("media.gallery", plan_id=plan.id))
 
 
-def _refused(plan_id: int, message: str):
+def _refused(plan_id: int, message: str, reason: Refusal | None = None):
     if wants_json():
-        return jsonify(error=message), 400
+        return refused_json(message, reason)
     flash(message, "error")
     return redirect(url_for("media.gallery", plan_id=plan_id))
 
@@ -139,7 +143,7 @@ def delete(media_id: str):
 @bp.post("/media/<media_id>/retry")
 def retry(media_id: str):
     media = access.get_media(media_id, Action.EDIT)
-    if media.kind == MediaKind.VIDEO and media.status == "failed":
+    if video_jobs.can_retry(media):
         video_jobs.retry_video(media)
     return redirect(url_for("media.gallery", plan_id=media.plan_id))
 

@@ -1,6 +1,15 @@
 """Database models, one module per part of the product; import them from here."""
 
-from .accounts import LoginToken, RecoveryCode, TokenPurpose, User, UserKind, UserSession
+from .accounts import (
+    FormUse,
+    LoginToken,
+    RecoveryCode,
+    TokenPurpose,
+    UploadSlot,
+    User,
+    UserKind,
+    UserSession,
+)
 from .base import UTCDateTime, utcnow
 from .comments import Comment, ReadMark, Suggestion, SuggestionStatus, WorkerRating
 from .goals import EventKind, Goal, GoalStatus, ProgressEvent, Rating, Step
@@ -18,6 +27,8 @@ __all__ = [
     "UserSession",
     "RecoveryCode",
     "LoginToken",
+    "FormUse",
+    "UploadSlot",
     "AboutKind",
     "Plan",
     "AboutItem",

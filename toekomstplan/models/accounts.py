@@ -117,3 +117,32 @@ class LoginToken(Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class FormUse(Model):
+    """A one-time form token that was used: a form that creates something (a goal, a
+    reaction, an upload) is saved once, even when a double tap sends it twice at once.
+
+    `done_url` is where the first request went, for the second to go there too.
+    """
+
+    __tablename__ = "form_uses"
+
+    token: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    done_url: Mapped[str | None] = mapped_column(sa.String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class UploadSlot(Model):
+    """An upload in flight: its bytes are reserved against the plan's quota before it is
+    written, and a person has only a few at a time. Every process and host sees these rows;
+    one left by a crash counts until it is older than an upload can take."""
+
+    __tablename__ = "upload_slots"
+
+    id: Mapped[IntPk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

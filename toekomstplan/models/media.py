@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 
 CAPTION_MAX = 300
 LABEL_MAX = 120
+
+
+# The longest a video's job can take (the transcode's own time limit is 10 minutes, plus the
+# poster and the wait in the queue): a video processing for longer has lost its job.
+VIDEO_JOB_MAX = timedelta(minutes=20)
 
 
 class MediaKind(enum.StrEnum):
@@ -61,6 +66,9 @@ class Media(Model):
     duration: Mapped[float | None]
     size_bytes: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When a video last went to the job queue: one processing for longer than a job can take
+    # lost its job (a consumer killed) and is queued again (media/video_jobs.py).
+    processing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     plan: Mapped[Plan] = relationship(back_populates="media")
     files: Mapped[list[MediaFile]] = owned("media")
@@ -72,6 +80,16 @@ class Media(Model):
     @property
     def is_ready(self) -> bool:
         return self.status == MediaStatus.READY
+
+    @property
+    def is_stuck(self) -> bool:
+        """A video processing for longer than its job can take: the job was lost."""
+        since = self.processing_since or self.created_at
+        return (
+            self.status == MediaStatus.PROCESSING
+            and since is not None
+            and since < utcnow() - VIDEO_JOB_MAX
+        )
 
 
 class MediaFile(Model):

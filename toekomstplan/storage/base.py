@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,9 @@ from flask import Response, send_file
 
 CHUNK = 1024 * 1024
 YEAR_SECONDS = 365 * 24 * 3600
+# Work in progress older than this was left by a crash (an upload, an export or a transcode
+# always ends sooner, and removes its own files when it ends in any other way).
+LEFTOVER_SECONDS = 3600
 
 
 class UnsafeKey(ValueError):
@@ -87,6 +91,18 @@ def send_private(
     return private(response)
 
 
+def last_change(path: Path) -> float:
+    """The newest modification time of a file, or of a folder and everything in it."""
+    try:
+        newest = path.lstat().st_mtime
+        if path.is_dir() and not path.is_symlink():
+            for child in path.rglob("*"):
+                newest = max(newest, child.lstat().st_mtime)
+        return newest
+    except FileNotFoundError:  # removed meanwhile by the request that made it
+        return time.time()
+
+
 class Storage(ABC):
     """Keys in, bytes out. `work_root` is a folder on the local disk for work in progress."""
 
@@ -129,6 +145,26 @@ class Storage(ABC):
         """Return the folder all work in progress lives in (made on first use)."""
         self.work_root.mkdir(parents=True, exist_ok=True)
         return self.work_root
+
+    def leftovers(self, older_than: float = LEFTOVER_SECONDS) -> list[Path]:
+        """Return the work in progress a crash left: anything in the work folder that has not
+        changed for `older_than` seconds (a folder counts by its newest file)."""
+        if not self.work_root.is_dir():
+            return []
+        cutoff = time.time() - older_than
+        return sorted(p for p in self.work_root.iterdir() if last_change(p) < cutoff)
+
+    def sweep(self, older_than: float = LEFTOVER_SECONDS) -> list[str]:
+        """Remove what `leftovers` finds (a raw photo with its location, half a video);
+        return the names removed. Run at start and by the periodic job."""
+        removed = []
+        for path in self.leftovers(older_than):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path.name)
+        return removed
 
     def upload_file(self) -> IO[bytes]:
         """Return a temporary file for an upload being received; closing it removes it."""

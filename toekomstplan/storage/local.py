@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,12 +15,14 @@ from flask import Response, current_app
 from werkzeug.security import safe_join
 
 from .base import (
+    LEFTOVER_SECONDS,
     Storage,
     Stored,
     UnsafeKey,
     check_key,
     copy_hashing,
     disposition,
+    last_change,
     private,
     send_private,
 )
@@ -80,6 +83,12 @@ class LocalStorage(Storage):
 
     def delete_prefix(self, prefix: str) -> None:
         shutil.rmtree(self._path(prefix.rstrip("/")), ignore_errors=True)
+
+    def leftovers(self, older_than: float = LEFTOVER_SECONDS) -> list[Path]:
+        # Also the half-written file a crash left beside its target (`save` writes .part-*).
+        cutoff = time.time() - older_than
+        parts = [p for p in self.root.rglob(".part-*") if p.is_file() and last_change(p) < cutoff]
+        return super().leftovers(older_than) + sorted(parts)
 
     def keys(self) -> Iterator[str]:
         for path in self.root.rglob("*"):

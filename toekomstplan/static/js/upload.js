@@ -2,9 +2,26 @@
 // On the photos page the new card joins the gallery as soon as the server has it; on a
 // goal (data-upload-then="open") the page the server names opens once it is done.
 // Without this script the form posts its files at once.
+// Files go two at a time (the server takes a few per person); when it says "wait" (429),
+// the file waits its turn and is sent again, so none is lost.
 (function () {
   "use strict";
   var grid = document.querySelector("[data-media-grid]");
+  var AT_ONCE = 2;
+  var running = 0;
+  var waiting = [];
+
+  function pump() {
+    while (running < AT_ONCE && waiting.length) {
+      running += 1;
+      waiting.shift()();
+    }
+  }
+
+  function finished() {
+    running -= 1;
+    pump();
+  }
 
   function addCard(html) {
     var empty = document.querySelector("[data-media-empty]");
@@ -83,58 +100,83 @@
         row.classList.add("upload-row--error");
         return;
       }
-      var xhr = new XMLHttpRequest();
-      xhr.open("POST", form.action);
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.upload.addEventListener("progress", function (event) {
-        if (!event.lengthComputable) return;
-        var percent = Math.round((event.loaded / event.total) * 100);
-        bar.value = percent;
-        state.textContent = percent + "%";
+      var xhr;
+      var stopped = false;
+      stop.addEventListener("click", function () {
+        stopped = true;
+        if (xhr && xhr.readyState !== XMLHttpRequest.DONE) xhr.abort();
+        else { // still waiting its turn stop.remove(); bar.remove(); state.textContent = form.dataset.cancelled; }
       });
-      xhr.addEventListener("load", function () {
-        stop.remove();
-        var data = null;
-        try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
-        if (xhr.status === 201 && data && opens) {
-          bar.value = 100;
-          state.textContent = form.dataset.done;
-          openPage(data.location);
-        } else if (xhr.status === 201 && data) {
-          bar.value = 100;
-          state.textContent = form.dataset.done;
-          addCard(data.html);
-          var used = document.querySelector("[data-storage-used]");
-          if (used && data.used) {
-            var fresh = document.createElement("div");
-            fresh.innerHTML = data.used; // our own template's HTML, escaped on the server
-            if (fresh.firstElementChild) used.replaceWith(fresh.firstElementChild);
+      waiting.push(function send() {
+        if (stopped) return finished();
+        xhr = new XMLHttpRequest();
+        sendFile(xhr, send);
+      });
+      pump();
+
+      function sendFile(xhr, again) {
+        xhr.open("POST", form.action);
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.upload.addEventListener("progress", function (event) {
+          if (!event.lengthComputable) return;
+          var percent = Math.round((event.loaded / event.total) * 100);
+          bar.value = percent;
+          state.textContent = percent + "%";
+        });
+        xhr.addEventListener("load", function () {
+          var data = null;
+          try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
+          finished();
+          if (xhr.status === 429) {
+            // The server is busy with this person's other files: wait, then try again.
+            bar.value = 0;
+            state.textContent = (data && data.error) || form.dataset.failed;
+            var seconds = Number(xhr.getResponseHeader("Retry-After")) || 3;
+            setTimeout(function () { waiting.unshift(again); pump(); }, seconds * 1000);
+            return;
           }
-          setTimeout(function () { row.remove(); }, 2500);
-        } else {
-          bar.remove();
-          state.textContent = (data && data.error) || (xhr.status === 413 ? form.dataset.tooBig : form.dataset.failed);
+          stop.remove();
+          if (xhr.status === 201 && data && opens) {
+            bar.value = 100;
+            state.textContent = form.dataset.done;
+            openPage(data.location);
+          } else if (xhr.status === 201 && data) {
+            bar.value = 100;
+            state.textContent = form.dataset.done;
+            addCard(data.html);
+            var used = document.querySelector("[data-storage-used]");
+            if (used && data.used) {
+              var fresh = document.createElement("div");
+              fresh.innerHTML = data.used; // our own template's HTML, escaped on the server
+              if (fresh.firstElementChild) used.replaceWith(fresh.firstElementChild);
+            }
+            setTimeout(function () { row.remove(); }, 2500);
+          } else {
+            bar.remove();
+            state.textContent = (data && data.error) || (xhr.status === 413 ? form.dataset.tooBig : form.dataset.failed);
+            row.classList.add("upload-row--error");
+          }
+        });
+        xhr.addEventListener("error", function () {
+          finished();
+          stop.remove();
+          state.textContent = form.dataset.failed;
           row.classList.add("upload-row--error");
-        }
-      });
-      xhr.addEventListener("error", function () {
-        stop.remove();
-        state.textContent = form.dataset.failed;
-        row.classList.add("upload-row--error");
-      });
-      xhr.addEventListener("abort", function () {
-        stop.remove();
-        bar.remove();
-        state.textContent = form.dataset.cancelled;
-      });
-      stop.addEventListener("click", function () { xhr.abort(); });
-      var body = new FormData();
-      body.append("csrf_token", token);
-      form.querySelectorAll("select[name]").forEach(function (select) {
-        body.append(select.name, select.value); // evidence: with which step
-      });
-      body.append("file", file, file.name);
-      xhr.send(body);
+        });
+        xhr.addEventListener("abort", function () {
+          finished();
+          stop.remove();
+          bar.remove();
+          state.textContent = form.dataset.cancelled;
+        });
+        var body = new FormData();
+        body.append("csrf_token", token);
+        form.querySelectorAll("select[name]").forEach(function (select) {
+          body.append(select.name, select.value); // evidence: with which step
+        });
+        body.append("file", file, file.name);
+        xhr.send(body);
+      }
     }
 
     input.addEventListener("change", function () {
