@@ -1,7 +1,9 @@
 """Test media made on the spot: nothing binary is committed."""
 
 import io
+import struct
 import subprocess
+import zlib
 from pathlib import Path
 
 from PIL import Image
@@ -22,6 +24,25 @@ def jpeg_with_gps(size=(64, 48), orientation: int = 6, colour=(220, 80, 40)) -> 
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif, comment=b"secret comment")
     return out.getvalue()
+
+
+def flat_png(width: int, height: int, *, alpha: bool = True) -> bytes:
+    """Return a real, decodable PNG of one colour, written row by row: a 7000x7000 one is a
+    few hundred kilobytes on the wire and 196 MB of pixels once decoded (a "PNG bomb")."""
+    bands = 4 if alpha else 3
+    row = b"\x00" + b"\x80" * (width * bands)  # filter byte "none", then the pixels
+    pack = zlib.compressobj(9)
+    data = b"".join(pack.compress(row) for _ in range(height)) + pack.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6 if alpha else 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
 
 
 def png(size=(40, 30)) -> bytes:

@@ -78,6 +78,8 @@ def _media(instance: Path) -> dict:
         "MAX_IMAGE_PIXELS": _int("MAX_IMAGE_PIXELS", 50_000_000),
         # Uploads one person may have in flight at once, on every process and host together.
         "UPLOADS_IN_FLIGHT": _int("UPLOADS_IN_FLIGHT", 3),
+        # A video processing for longer than this lost its job and is queued again.
+        "VIDEO_JOB_SECONDS": _int("VIDEO_JOB_SECONDS", 20 * 60),
         # With a reverse proxy: the internal location that serves UPLOAD_DIR (X-Accel-Redirect).
         "MEDIA_X_ACCEL_PREFIX": os.environ.get("MEDIA_X_ACCEL_PREFIX"),
     }

@@ -38,6 +38,7 @@ def app_context():
         return
     if _consumer_app is None:
         from . import create_app  # the consumer builds its app once, on its first task
+
         _consumer_app = create_app()
     with _consumer_app.app_context():
         yield

@@ -5,9 +5,11 @@ without them knowing. Every variant is therefore re-encoded from pixels only, wi
 info dict, and the EXIF orientation is applied to the pixels before the metadata goes.
 """
 
+import contextlib
 import functools
 import io
 import struct
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,13 +125,59 @@ def _iso_brand(brand: bytes) -> str | None:
     return "mp4"
 
 
-def process_photo(src: Path, workdir: Path, *, max_pixels: int = 50_000_000) -> list[Variant]:
+# Bounds on decoding, so one person sending big images cannot take a worker's memory:
+# - a JPEG decodes at a reduced size (draft), so it may have up to `max_pixels` (50 MP);
+# - PNG, WebP and HEIF decode whole. Without transparency that is fine up to 50 MP (a 48.8 MP
+#   RGB image, as a 48 MP phone's HEIF, peaked at 247 MB more resident memory through the
+#   whole pipeline); with transparency (RGBA, LA, P) it costs more copies: 24 MP peaked at
+#   298 MB and a 7000x7000 RGBA PNG at 608 MB (measured with ru_maxrss on this machine).
+#   So transparent images over FULL_DECODE_MAX_PIXELS are refused from their header;
+# - a decode of more than LARGE_DECODE_PIXELS waits for the process's one "large" turn, so
+#   eight of them at once take one decode's memory, not eight; small images never wait.
+FULL_DECODE_MAX_PIXELS = 24_000_000
+_TRANSPARENT_MODES = frozenset({"RGBA", "LA", "P", "PA", "RGBa", "La"})
+LARGE_DECODE_PIXELS = 4_000_000
+_LARGE_TURN = threading.BoundedSemaphore(1)
+
+
+def process_photo(
+    src: Path,
+    workdir: Path,
+    *,
+    max_pixels: int = 50_000_000,
+    max_full_pixels: int = FULL_DECODE_MAX_PIXELS,
+) -> list[Variant]:
     """Decode a photo and write master.jpg, display.webp, thumb.webp and print.jpg to workdir."""
     if src.stat().st_size == 0:
         raise MediaRefused(Refusal.EMPTY)
     kind = sniff(src)
     if kind not in _PHOTO_KINDS:
         raise MediaRefused(Refusal.UNSUPPORTED, f"sniffed as {kind}")
+    decoded = _decoded_pixels(src, max_pixels, max_full_pixels)
+    with _LARGE_TURN if decoded > LARGE_DECODE_PIXELS else contextlib.nullcontext():
+        return _variants(src, workdir, max_pixels)
+
+
+def _decoded_pixels(src: Path, max_pixels: int, max_full_pixels: int) -> int:
+    """Return how many pixels decoding `src` will make, from its header; refuse too many."""
+    try:
+        with Image.open(src, formats=PHOTO_FORMATS) as image:
+            width, height = image.size  # from the header: no pixel is decoded yet
+            if width * height > max_pixels:
+                raise MediaRefused(Refusal.TOO_MANY_PIXELS, f"{width}x{height}")
+            if isinstance(image, JpegImagePlugin.JpegImageFile):
+                scale = max(1, min(8, max(width, height) // DRAFT_LONG_SIDE))
+                return (width // scale) * (height // scale)
+            if image.mode in _TRANSPARENT_MODES and width * height > max_full_pixels:
+                raise MediaRefused(Refusal.TOO_MANY_PIXELS, f"{image.mode} {width}x{height}")
+            return width * height
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise MediaRefused(Refusal.TOO_MANY_PIXELS, str(error)) from error
+    except _DECODE_ERRORS as error:
+        raise MediaRefused(Refusal.DAMAGED, f"{type(error).__name__}: {error}") from error
+
+
+def _variants(src: Path, workdir: Path, max_pixels: int) -> list[Variant]:
     picture, icc_profile = _decode(src, max_pixels)
     master = _fit(_to_rgb(picture), MASTER.long_side)
     if icc_profile and picture.mode in ("RGB", "RGBA", "RGBX", "P", "PA"):

@@ -28,9 +28,15 @@ def _live(*where) -> sa.ColumnElement[bool]:
     return sa.and_(UploadSlot.created_at > datetime.now(UTC) - SLOT_MAX_AGE, *where)
 
 
+def lock_plan(plan_id: int) -> None:
+    """Wait for, then hold until commit, the plan's upload lock: a write on its row that
+    changes nothing (a row lock on PostgreSQL, the write lock on SQLite). Run it first in
+    a transaction, so what is read after it is what the last upload committed."""
+    db.session.execute(sa.update(Plan).where(Plan.id == plan_id).values(revision=Plan.revision))
+
+
 def _take(plan: Plan, user: User, size: int) -> int:
-    # The first statement writes, so it waits for any other upload of this plan to decide.
-    db.session.execute(sa.update(Plan).where(Plan.id == plan.id).values(revision=Plan.revision))
+    lock_plan(plan.id)
     in_flight = db.session.scalar(
         sa.select(sa.func.count(UploadSlot.id)).where(_live(UploadSlot.user_id == user.id))
     )

@@ -29,7 +29,7 @@ from ..models import (
 from ..models.media import CAPTION_MAX, LABEL_MAX
 from ..storage import storage
 from ..text import clean_line
-from . import images, variants, video_jobs
+from . import images, inflight, variants, video_jobs
 from .refusals import MediaRefused, Refusal
 
 PHOTO_TYPES = {"jpeg", "png", "webp", "heif"}
@@ -108,7 +108,11 @@ def _store_upload(plan: Plan, upload: Path, *, label: str, caption: str) -> Medi
         variants.store(
             media, lambda workdir: images.process_photo(upload, workdir, max_pixels=pixels)
         )
+        # The variants may be bigger than the upload (a tiny PNG): the last check, under the
+        # plan's upload lock until the commit, so two photos at once cannot both slip in.
+        inflight.lock_plan(plan.id)
         if used_bytes(plan.id) + media.size_bytes > current_app.config["MEDIA_QUOTA_BYTES"]:
+            db.session.rollback()
             storage().delete_prefix(f"{plan.id}/{media.id}")
             raise MediaRefused(Refusal.QUOTA, "variants")
         media.status = MediaStatus.READY

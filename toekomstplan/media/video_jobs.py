@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -10,7 +10,6 @@ from flask import current_app
 from .. import conditional, pagecache
 from ..extensions import db
 from ..models import Media, MediaFile, MediaKind, MediaStatus
-from ..models.media import VIDEO_JOB_MAX
 from ..storage import storage
 from . import images, variants, videos
 from .refusals import MediaRefused, Refusal
@@ -34,12 +33,20 @@ def _claim_for_queue(media_id: str, where) -> bool:
     )
 
 
+def job_max() -> timedelta:
+    """The longest a video's job can take (VIDEO_JOB_SECONDS: the transcode's own limit of
+    ten minutes, the poster and the wait in the queue); a video processing longer lost it."""
+    return timedelta(seconds=current_app.config["VIDEO_JOB_SECONDS"])
+
+
+def lost_job(media: Media) -> bool:
+    return media.lost_job(job_max())
+
+
 def _lost_job():
     """Processing for longer than a job can take: its job was lost (a consumer killed)."""
     since = sa.func.coalesce(Media.processing_since, Media.created_at)
-    return sa.and_(
-        Media.status == MediaStatus.PROCESSING, since < datetime.now(UTC) - VIDEO_JOB_MAX
-    )
+    return sa.and_(Media.status == MediaStatus.PROCESSING, since < datetime.now(UTC) - job_max())
 
 
 def requeue_lost() -> list[str]:
@@ -111,7 +118,7 @@ def _fail(media: Media, reason: Refusal) -> None:
 
 def can_retry(media: Media) -> bool:
     """A failed video can be tried again, and so can one whose job was lost."""
-    return media.kind == MediaKind.VIDEO and (media.status == MediaStatus.FAILED or media.is_stuck)
+    return media.kind == MediaKind.VIDEO and (media.status == MediaStatus.FAILED or lost_job(media))
 
 
 def retry_video(media: Media) -> None:

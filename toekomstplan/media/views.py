@@ -171,6 +171,9 @@ def file(media_id: str, variant: str):
     return response
 
 
+bp.add_app_template_global(video_jobs.lost_job)
+
+
 @bp.app_template_global()
 def media_url(media, variant: str) -> str:
     """Return the URL of a stored variant; it changes when the file does (?v=checksum)."""

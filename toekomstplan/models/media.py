@@ -20,11 +20,6 @@ CAPTION_MAX = 300
 LABEL_MAX = 120
 
 
-# The longest a video's job can take (the transcode's own time limit is 10 minutes, plus the
-# poster and the wait in the queue): a video processing for longer has lost its job.
-VIDEO_JOB_MAX = timedelta(minutes=20)
-
-
 class MediaKind(enum.StrEnum):
     PHOTO = "photo"
     VIDEO = "video"
@@ -81,15 +76,11 @@ class Media(Model):
     def is_ready(self) -> bool:
         return self.status == MediaStatus.READY
 
-    @property
-    def is_stuck(self) -> bool:
-        """A video processing for longer than its job can take: the job was lost."""
+    def lost_job(self, job_max: timedelta) -> bool:
+        """Whether this video has been processing for longer than a job can take (`job_max`):
+        then its job was lost (a consumer killed) and it may be queued again."""
         since = self.processing_since or self.created_at
-        return (
-            self.status == MediaStatus.PROCESSING
-            and since is not None
-            and since < utcnow() - VIDEO_JOB_MAX
-        )
+        return self.status == MediaStatus.PROCESSING and since < utcnow() - job_max
 
 
 class MediaFile(Model):
