@@ -7,6 +7,8 @@ held at a barrier so they reach the server together.
 
 from __future__ import annotations
 
+import io
+import re
 import threading
 
 import pytest
@@ -15,10 +17,24 @@ import sqlalchemy as sa
 from toekomstplan import errors
 from toekomstplan.comments import services as comment_services
 from toekomstplan.extensions import db
-from toekomstplan.models import Goal, Invite, LoginToken, ReadMark, Share, User, UserKind
+from toekomstplan.models import (
+    AboutItem,
+    Comment,
+    Goal,
+    Invite,
+    LoginToken,
+    Media,
+    ReadMark,
+    Share,
+    Step,
+    Suggestion,
+    User,
+    UserKind,
+)
 from toekomstplan.passwords import verify_password
 
 from .factories import CSRF_INPUT
+from .mediafiles import png
 from .test_sharing import LINK, Person
 
 
@@ -218,3 +234,109 @@ def test_when_even_the_error_page_fails_a_plain_page_is_sent(app, client, monkey
     response = client.get("/help")
     assert response.status_code == 500
     assert "Er ging bij ons iets mis" in response.get_data(as_text=True)
+
+
+# A double tap on every form that creates something
+
+FORM_OF = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form>", re.S)
+ACTION = re.compile(r'action="([^"]*)"')
+INPUT = re.compile(r"<input\b([^>]*)>")
+ATTR = re.compile(r'(\w+)="([^"]*)"')
+
+
+def hidden_fields(page: str, path: str, action: str) -> dict:
+    """The hidden fields (CSRF and one-time token) of the form on `page` (at `path`) that
+    posts to `action` (a form without an action posts to its own page)."""
+    for match in FORM_OF.finditer(page):
+        target = ACTION.search(match["attrs"])
+        if (target[1].replace("&amp;", "&") if target else path) == action:
+            inputs = [dict(ATTR.findall(attrs)) for attrs in INPUT.findall(match["body"])]
+            return {i["name"]: i.get("value", "") for i in inputs if i.get("type") == "hidden"}
+    raise AssertionError(f"no form posts to {action}")
+
+
+def rows(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+@pytest.fixture
+def shared_goal(app, client, youth, make_goal, person, post):
+    """A goal of the young person, and a worker who may react and suggest on it."""
+    goal_id = make_goal()
+    page = post(client, f"/plans/{youth.plan.id}/sharing", {"label": "Mo", "role": "worker"})
+    token = LINK.search(page.get_data(as_text=True)).group(1)
+    worker = person("Mo")
+    assert post(worker.client, f"/invite/{token}/accept").status_code == 302
+    return goal_id, worker.client
+
+
+CREATING_FORMS = {
+    # name: (who, page with the form, the form's action, fields, model counted)
+    "goal": (
+        "youth",
+        "/plans/{plan}/goals/new",
+        "/plans/{plan}/goals/new",
+        {"title": "Zwemmen", "steps": "Les"},
+        Goal,
+    ),
+    "step": ("youth", "/goals/{goal}", "/goals/{goal}/steps", {"text": "Bellen"}, Step),
+    "reaction": ("youth", "/goals/{goal}", "/goals/{goal}/comments", {"body": "Hoi"}, Comment),
+    "about": (
+        "youth",
+        "/plans/{plan}/about",
+        "/plans/{plan}/about",
+        {"kind": "hobby", "text": "Koken"},
+        AboutItem,
+    ),
+    "invite": (
+        "youth",
+        "/plans/{plan}/sharing",
+        "/plans/{plan}/sharing",
+        {"label": "Oma", "role": "viewer", "email": ""},
+        Invite,
+    ),
+    "upload": ("youth", "/plans/{plan}/media", "/plans/{plan}/media", {"file": "png"}, Media),
+    "evidence": ("youth", "/goals/{goal}", "/goals/{goal}/evidence", {"file": "png"}, Media),
+    "suggested goal": (
+        "worker",
+        "/plans/{plan}/goals",
+        "/plans/{plan}/suggestions",
+        {"text": "Koken leren"},
+        Suggestion,
+    ),
+    "suggested step": (
+        "worker",
+        "/goals/{goal}",
+        "/goals/{goal}/suggestions",
+        {"text": "Bel je mentor"},
+        Suggestion,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CREATING_FORMS))
+def test_a_double_tap_on_a_form_that_creates_makes_one(app, client, youth, shared_goal, name):
+    who, page_path, action, fields, model = CREATING_FORMS[name]
+    goal_id, worker = shared_goal
+    browser = client if who == "youth" else worker
+    page_path, action = (p.format(plan=youth.plan.id, goal=goal_id) for p in (page_path, action))
+    hidden = hidden_fields(browser.get(page_path).get_data(as_text=True), page_path, action)
+    assert hidden.get("once"), "the form carries a one-time token"
+    before = rows(app, model)
+
+    def tap(_index):
+        data = {**fields, **hidden}
+        if data.get("file") == "png":
+            data["file"] = (io.BytesIO(png()), "tap.png")
+        response = browser.post(action, data=data, content_type="multipart/form-data")
+        response.close()
+        return response
+
+    first, second = together(2, tap)
+    assert {first.status_code, second.status_code} <= {200, 302}, (first, second)
+    assert rows(app, model) == before + 1
+    again = tap(0)  # and a third time, after both are done: sent where the first went
+    assert again.status_code == 302 and rows(app, model) == before + 1
+    follow = browser.get(again.location)
+    assert "This was saved already." in follow.get_data(as_text=True)

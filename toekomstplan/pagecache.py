@@ -28,6 +28,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from . import once
 from .extensions import db
 from .models import Plan
 
@@ -160,6 +161,7 @@ def render_plan_page(
                 store.put(key, html)
     for name, make in (live_parts or {}).items():
         html = html.replace(_live_hole(name), make())
+    html = once.fill(html)
     return html.replace(CSRF_HOLE, csrf_token()).replace(NONCE_HOLE, csp_nonce())
 
 

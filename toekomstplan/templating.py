@@ -9,7 +9,7 @@ from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from . import access, pagecache
+from . import access, once, pagecache
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -75,6 +75,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         csp_nonce=pagecache.csp_nonce,
         csrf_token=pagecache.csrf_token,
+        once_field=once.field,
         live=pagecache.live,
         static_url=static_url,
         control_attrs=control_attrs,

@@ -19,15 +19,14 @@ depends_on = None
 def upgrade():
     op.create_table(
         'form_uses',
-        sa.Column('token', sa.String(length=32), nullable=False),
         sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('token', sa.String(length=32), nullable=False),
         sa.Column('done_url', sa.String(length=300), nullable=True),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('token'),
+        sa.PrimaryKeyConstraint('user_id', 'token'),
     )
     with op.batch_alter_table('form_uses', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_form_uses_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_form_uses_created_at'), ['created_at'], unique=False)
     op.create_table(
         'upload_slots',

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, ids
+from .. import access, ids, once
 from ..access import Action, Section
 from ..forms import posted
 from ..http import for_logged_in
@@ -21,6 +21,7 @@ def _back(goal_id: int, anchor: str) -> str:
 
 
 @bp.post("/goals/<int:goal_id>/comments")
+@once.creates
 def add(goal_id: int):
     goal = access.get_goal(goal_id, Action.COMMENT)
     form = CommentForm()
@@ -53,6 +54,7 @@ def delete(comment_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/suggestions")
+@once.creates
 def suggest_goal(plan_id: int):
     plan = access.get_plan(plan_id, Section.GOALS, Action.SUGGEST)
     form = SuggestionForm()
@@ -63,6 +65,7 @@ def suggest_goal(plan_id: int):
 
 
 @bp.post("/goals/<int:goal_id>/suggestions")
+@once.creates
 def suggest_step(goal_id: int):
     goal = access.get_goal(goal_id, Action.SUGGEST)
     form = SuggestionForm()

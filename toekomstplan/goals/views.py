@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, positions
+from .. import access, once, positions
 from ..access import Action, Section
 from ..comments import services as comment_services
 from ..comments.forms import CommentForm, SuggestionForm
@@ -49,6 +49,7 @@ def inspiration_page(plan_id: int):
 
 
 @bp.route("/plans/<int:plan_id>/goals/new", methods=["GET", "POST"])
+@once.creates
 def new(plan_id: int):
     plan = access.get_plan(plan_id, Section.GOALS, Action.EDIT)
     card = inspiration.card(request.args.get("card", ""), str(get_locale()))
@@ -125,6 +126,7 @@ def edit(goal_id: int):
 
 
 @bp.post("/goals/<int:goal_id>/steps")
+@once.creates
 def add_step(goal_id: int):
     goal = access.get_goal(goal_id, Action.EDIT)
     form = StepForm()
@@ -227,6 +229,7 @@ def delete(goal_id: int):
 
 @bp.post("/goals/<int:goal_id>/evidence")
 @accepts_uploads("UPLOAD_MAX_BYTES")
+@once.creates
 def add_evidence(goal_id: int):
     goal = access.get_goal(goal_id, Action.EDIT)
     step = next((s for s in goal.steps if str(s.id) == request.form.get("step")), None)

@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access
+from .. import access, once
 from ..access import Action, Section
 from ..forms import posted
 from ..http import accepts_uploads, for_logged_in, wants_json
@@ -40,6 +40,7 @@ def gallery(plan_id: int):
 
 @bp.post("/plans/<int:plan_id>/media")
 @accepts_uploads("UPLOAD_MAX_BYTES")
+@once.creates
 def upload(plan_id: int):
     plan = access.get_plan(plan_id, Section.MEDIA, Action.EDIT)
     files = [f for f in request.files.getlist("file") if f and f.filename is not None]

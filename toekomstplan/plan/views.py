@@ -5,7 +5,7 @@ from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import access, pagecache, positions
+from .. import access, once, pagecache, positions
 from ..access import Action, Section
 from ..limits import LimitReached
 from ..media import services as media_services
@@ -103,6 +103,7 @@ def intro(plan_id: int):
 
 @bp.route("/plans/<int:plan_id>/about", methods=["GET", "POST"])
 @login_required
+@once.creates
 def about(plan_id: int):
     plan = access.get_plan(plan_id, Section.ABOUT, Action.EDIT)
     form = AboutItemForm(

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import access, mail
+from .. import access, mail, once
 from ..access import Action, Section
 from ..auth import services as auth_services
 from ..auth import sessions
@@ -17,6 +17,7 @@ bp = Blueprint("sharing", __name__)
 
 @bp.route("/plans/<int:plan_id>/sharing", methods=["GET", "POST"])
 @login_required
+@once.creates
 def manage(plan_id: int):
     plan = access.get_plan(plan_id, Section.COVER, Action.EDIT)
     form = InviteForm()
@@ -29,6 +30,7 @@ def manage(plan_id: int):
                 link = services.create_invite(
                     plan, role=form.role.data, label=form.label.data, email=form.email.data
                 )
+                once.made(url_for("sharing.manage", plan_id=plan.id))
                 form = InviteForm(formdata=None)
             except mail.NotSent:
                 flash(

@@ -18,6 +18,14 @@
     }
   }
 
+  // A one-time token per file (see once.py): sent again after a "wait", the file is still
+  // stored once.
+  function newToken() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
   function finished() {
     running -= 1;
     pump();
@@ -102,10 +110,15 @@
       }
       var xhr;
       var stopped = false;
+      var once = newToken();
       stop.addEventListener("click", function () {
         stopped = true;
         if (xhr && xhr.readyState !== XMLHttpRequest.DONE) xhr.abort();
-        else { // still waiting its turn stop.remove(); bar.remove(); state.textContent = form.dataset.cancelled; }
+        else { // still waiting its turn
+          stop.remove();
+          bar.remove();
+          state.textContent = form.dataset.cancelled;
+        }
       });
       waiting.push(function send() {
         if (stopped) return finished();
@@ -171,6 +184,7 @@
         });
         var body = new FormData();
         body.append("csrf_token", token);
+        body.append("once", once);
         form.querySelectorAll("select[name]").forEach(function (select) {
           body.append(select.name, select.value); // evidence: with which step
         });
