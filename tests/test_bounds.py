@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import subprocess
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -290,3 +291,17 @@ def test_a_video_still_being_prepared_is_not_queued_twice(
     with app.app_context():
         housekeeping.run()
     assert len(queued) == 1, "a job on its way is not doubled"
+
+
+def test_work_of_a_process_that_is_gone_is_swept_at_once(app):
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    work = Path(app.config["UPLOAD_DIR"]) / ".tmp"
+    work.mkdir(parents=True, exist_ok=True)
+    killed = work / f"upload-{gone.pid}-abc123"
+    killed.write_bytes(b"a raw photo of a killed worker")
+    mine = work / f"upload-{os.getpid()}-def456"
+    mine.write_bytes(b"still arriving in this process")
+    with app.app_context():
+        assert storage().sweep() == [killed.name]
+    assert mine.exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -91,6 +92,36 @@ def send_private(
     return private(response)
 
 
+def owned_prefix(kind: str) -> str:
+    """The start of a work file's name: its kind and the process that made it, so a process
+    starting after a crash knows at once which files no living process will finish. (The work
+    folder is on each host's own disk: process ids are only compared on the host that made
+    them.)"""
+    return f"{kind}-{os.getpid()}-"
+
+
+_OWNED = re.compile(r"^\.?[a-z]+-(\d+)-")
+
+
+def _owner_gone(path: Path) -> bool:
+    match = _OWNED.match(path.name)
+    if match is None:
+        return False
+    try:
+        os.kill(int(match[1]), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False  # it exists (as another user), or is no process id at all
+    return False
+
+
+def is_leftover(path: Path, older_than: float) -> bool:
+    """Whether `path` is work in progress nobody will finish: its process is gone, or it has
+    not changed for `older_than` seconds."""
+    return _owner_gone(path) or last_change(path) < time.time() - older_than
+
+
 def last_change(path: Path) -> float:
     """The newest modification time of a file, or of a folder and everything in it."""
     try:
@@ -147,12 +178,12 @@ class Storage(ABC):
         return self.work_root
 
     def leftovers(self, older_than: float = LEFTOVER_SECONDS) -> list[Path]:
-        """Return the work in progress a crash left: anything in the work folder that has not
-        changed for `older_than` seconds (a folder counts by its newest file)."""
+        """Return the work in progress a crash left: anything in the work folder made by a
+        process that is gone (a web server or consumer killed), or that has not changed for
+        `older_than` seconds (a folder counts by its newest file)."""
         if not self.work_root.is_dir():
             return []
-        cutoff = time.time() - older_than
-        return sorted(p for p in self.work_root.iterdir() if last_change(p) < cutoff)
+        return sorted(p for p in self.work_root.iterdir() if is_leftover(p, older_than))
 
     def sweep(self, older_than: float = LEFTOVER_SECONDS) -> list[str]:
         """Remove what `leftovers` finds (a raw photo with its location, half a video);
@@ -168,12 +199,12 @@ class Storage(ABC):
 
     def upload_file(self) -> IO[bytes]:
         """Return a temporary file for an upload being received; closing it removes it."""
-        return tempfile.NamedTemporaryFile(dir=self.work_dir(), prefix="upload-")
+        return tempfile.NamedTemporaryFile(dir=self.work_dir(), prefix=owned_prefix("upload"))
 
     @contextmanager
     def workspace(self) -> Iterator[Path]:
         """Lend a temporary folder for processing; it is removed afterwards, whatever happens."""
-        folder = Path(tempfile.mkdtemp(dir=self.work_dir(), prefix="work-"))
+        folder = Path(tempfile.mkdtemp(dir=self.work_dir(), prefix=owned_prefix("work")))
         try:
             yield folder
         finally:
@@ -182,7 +213,7 @@ class Storage(ABC):
     @contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:
         """Lend a temporary file holding the bytes of `key` (for ffmpeg); removed afterwards."""
-        fd, name = tempfile.mkstemp(dir=self.work_dir(), prefix="copy-")
+        fd, name = tempfile.mkstemp(dir=self.work_dir(), prefix=owned_prefix("copy"))
         path = Path(name)
         try:
             with os.fdopen(fd, "wb") as out, self.open(key) as source:

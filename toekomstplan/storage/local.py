@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +21,8 @@ from .base import (
     check_key,
     copy_hashing,
     disposition,
-    last_change,
+    is_leftover,
+    owned_prefix,
     private,
     send_private,
 )
@@ -48,7 +48,7 @@ class LocalStorage(Storage):
     def save(self, key: str, source: Path | BinaryIO) -> Stored:
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix="." + owned_prefix("part"))
         try:
             with os.fdopen(fd, "wb") as out:
                 if isinstance(source, Path):
@@ -86,8 +86,9 @@ class LocalStorage(Storage):
 
     def leftovers(self, older_than: float = LEFTOVER_SECONDS) -> list[Path]:
         # Also the half-written file a crash left beside its target (`save` writes .part-*).
-        cutoff = time.time() - older_than
-        parts = [p for p in self.root.rglob(".part-*") if p.is_file() and last_change(p) < cutoff]
+        parts = [
+            p for p in self.root.rglob(".part-*") if p.is_file() and is_leftover(p, older_than)
+        ]
         return super().leftovers(older_than) + sorted(parts)
 
     def keys(self) -> Iterator[str]:
@@ -111,7 +112,7 @@ class LocalStorage(Storage):
     def local_copy(self, key: str) -> Iterator[Path]:
         # A hard link in the work folder: instant for a 500 MB video, and deleting the link
         # afterwards leaves the stored file alone. Copy where the disk cannot link.
-        fd, name = tempfile.mkstemp(dir=self.work_dir(), prefix="copy-")
+        fd, name = tempfile.mkstemp(dir=self.work_dir(), prefix=owned_prefix("copy"))
         os.close(fd)
         path = Path(name)
         try:
