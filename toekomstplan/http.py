@@ -2,18 +2,40 @@
 
 from flask import Blueprint, Flask, Request, current_app, g, request
 from flask_login import login_required
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 
 from . import ids
 from .storage import storage
 
 
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class TextParameters(ImmutableMultiDict):
+    """Form fields and query values without NUL characters.
+
+    A NUL means nothing in text, and PostgreSQL refuses it in any text value, so a crafted
+    body would otherwise end in a database error. Every other control character is left to
+    the services' `clean_line`/`clean_text`, which know what the field may hold.
+    """
+
+    def __init__(self, mapping=None):
+        if mapping is not None:
+            pairs = MultiDict(mapping).items(multi=True)
+            mapping = [(_without_nul(key), _without_nul(value)) for key, value in pairs]
+        super().__init__(mapping)
+
+
 class AppRequest(Request):
     """A request that may be big only where its view accepts uploads.
 
     Everything else keeps MAX_CONTENT_LENGTH (1 MB). Uploaded files stream straight to a
-    temporary file the storage hands out, never into memory.
+    temporary file the storage hands out, never into memory. Text values never hold a NUL.
     """
+
+    parameter_storage_class = TextParameters
 
     @property
     def max_content_length(self) -> int | None:
