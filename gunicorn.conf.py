@@ -97,3 +97,11 @@ if os.environ.get("GUNICORN_CONTROL_SOCKET"):
 
 # Each worker builds its own app (and its own database connections) after the fork.
 preload_app = False
+
+
+def post_worker_init(worker):
+    """A new worker first clears what a killed one left in the work folder (a raw upload
+    with its location data): work files name the process that made them."""
+    from toekomstplan.media import housekeeping
+
+    housekeeping.at_start(worker.wsgi)

@@ -9,6 +9,7 @@ from .account import two_step
 from .auth import services
 from .media import consistency
 from .models import User
+from .storage import storage
 
 users = AppGroup("users", help="Manage accounts.")
 
@@ -54,6 +55,13 @@ def demo_command() -> None:
 
 
 media_group = AppGroup("media", help="Stored photos and videos.")
+
+
+@media_group.command("sweep")
+def media_sweep() -> None:
+    """Delete what crashes left in the work folder (as every web worker does when it starts)."""
+    for name in storage().sweep():
+        click.echo(f"left by a crash, deleted: {name}")
 
 
 @media_group.command("check")

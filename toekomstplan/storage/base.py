@@ -107,6 +107,12 @@ def _owner_gone(path: Path) -> bool:
     match = _OWNED.match(path.name)
     if match is None:
         return False
+    if Path("/proc/self").exists():  # Linux: a process being killed is gone from /proc first
+        try:
+            stat = Path(f"/proc/{match[1]}/stat").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        return stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]  # a zombie does no more work
     try:
         os.kill(int(match[1]), 0)  # signal 0: only asks whether the process exists
     except ProcessLookupError:
