@@ -102,6 +102,8 @@ preload_app = False
 def post_worker_init(worker):
     """A new worker first clears what a killed one left in the work folder (a raw upload
     with its location data): work files name the process that made them."""
+    if getattr(worker.wsgi, "import_name", None) != "toekomstplan":
+        return  # another app under this configuration (the bench's bare hello app)
     from toekomstplan.media import housekeeping
 
     housekeeping.at_start(worker.wsgi)

@@ -18,7 +18,10 @@ Run with `make bench` (or `.venv/bin/python bench/run.py --help`). The bench
    and reports the round-trip times (ticks.py);
 7. stores a real 45-50 MB H.264 video with the app's services, uploads a file just under
    UPLOAD_MAX_MB and reports how far the memory of the gunicorn worker that took it rose, and
-   times the plan home while four slow clients download the video (video_figures.py).
+   times the plan home while four slow clients download the video (video_figures.py);
+8. has a second young person send 50 uploads of 20 MB at once and then eight 49-megapixel
+   PNGs, and reports the first one's plan home meanwhile, the uploads lost and the workers'
+   memory growth (flood.py).
 
 Every figure is printed on its own line as `name=value`; progress goes to stderr. Nothing
 leaves 127.0.0.1, and the servers are stopped whatever happens.
@@ -35,12 +38,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import flood
 import load
 import pdf
 import photos
 import sandbox
 import seed
 import ticks
+import video
 import video_figures
 import weight
 from client import check_plan_home, log_in
@@ -123,6 +128,12 @@ def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> None:
     log(f"stored and prepared a {video_bytes / 1024 / 1024:.1f} MB video ({media_id})")
     cookie = video_figures.upload_memory_figures(app, plan.plan_id, cookie, big_upload)
     video_figures.slow_video_figures(app, plan_path, media_id, cookie)
+    check_plan_home(app.port, plan_path, cookie, seed.PLAN_TITLE)
+
+    # Last: a second young person floods the app; Noor's page is timed meanwhile.
+    head = video.ftyp_box(bench_video)
+    flood_plan, flood_cookie = flood.flood_figures(app, plan.app, plan_path, cookie, tmp, head)
+    flood.bomb_figures(app, plan.app, flood_plan, flood_cookie, tmp)
     check_plan_home(app.port, plan_path, cookie, seed.PLAN_TITLE)
     figure("bench_seconds", f"{time.monotonic() - started:.0f}")
 

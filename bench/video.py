@@ -153,7 +153,13 @@ def connections_per_worker(pids: list[int], server_port: int, client_ports: set[
 
 
 def upload(
-    port: int, path: str, cookie: str, csrf_token: str, file: Path, filename: str
+    port: int,
+    path: str,
+    cookie: str,
+    csrf_token: str,
+    file: Path,
+    filename: str,
+    content_type: str = "video/mp4",
 ) -> tuple[int, dict, float]:
     """POST `file` as the gallery's upload form does, streamed from disk; return the status,
     the JSON answer and the seconds it took."""
@@ -164,7 +170,7 @@ def upload(
         f"{csrf_token}\r\n"
         f"--{boundary}\r\n"
         f'Content-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-        "Content-Type: video/mp4\r\n\r\n"
+        f"Content-Type: {content_type}\r\n\r\n"
     ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
     length = len(head) + file.stat().st_size + len(tail)

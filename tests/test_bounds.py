@@ -167,6 +167,43 @@ def test_more_uploads_at_once_than_a_person_may_send_are_told_to_wait(
     assert media_count(app) == codes.count(201)
 
 
+def test_a_big_upload_that_must_wait_is_answered_before_its_body_is_parsed(app, client, youth):
+    with app.app_context():
+        for _ in range(app.config["UPLOADS_IN_FLIGHT"]):
+            db.session.add(UploadSlot(user_id=youth.id, plan_id=youth.plan.id, size_bytes=1))
+        db.session.commit()
+    boundary = "b0undary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\nnot-read\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n'
+            "Content-Type: video/mp4\r\n\r\n"
+        ).encode()
+        + os.urandom(2_000_000)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+
+    def post(headers):
+        return client.post(
+            f"/plans/{youth.plan.id}/media",
+            data=body,
+            headers=headers,
+            content_type=f"multipart/form-data; boundary={boundary}",
+        )
+
+    # The CSRF check (which parses the whole body) would say 400: the answer came first.
+    busy = post(JSON)
+    assert busy.status_code == 429, busy.get_data(as_text=True)[:300]
+    assert "still being processed" in busy.get_json()["error"]
+    page = post({"Referer": f"http://localhost/plans/{youth.plan.id}/media"})
+    assert page.status_code == 302 and page.location == f"/plans/{youth.plan.id}/media"
+    assert media_count(app) == 0 and work_files(app) == []
+    with app.app_context():
+        db.session.execute(sa.delete(UploadSlot))
+        db.session.commit()
+    assert post(JSON).status_code == 400  # free slots: the CSRF check answers as always
+
+
 def test_a_full_disk_says_there_is_no_room_and_keeps_nothing(
     app, client, youth, upload, monkeypatch
 ):

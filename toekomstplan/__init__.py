@@ -39,6 +39,11 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(
         app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True
     )
+    # Before the CSRF check, which reads the whole body: a big upload that must wait anyway
+    # is answered before a byte of it is parsed.
+    from .media.inflight import refuse_when_busy
+
+    app.before_request(refuse_when_busy)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)

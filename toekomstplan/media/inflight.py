@@ -13,12 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, flash, redirect, request, url_for
+from flask_login import current_user
 
 from ..extensions import db
+from ..http import wants_json
 from ..models import Media, Plan, UploadSlot, User
+from ..urls import safe_next
+from .messages import refusal_message, refused_json
 from .refusals import MediaRefused, Refusal
 
 SLOT_MAX_AGE = timedelta(hours=1)  # as long as the work folder keeps a crash's leftovers
@@ -35,12 +40,17 @@ def lock_plan(plan_id: int) -> None:
     db.session.execute(sa.update(Plan).where(Plan.id == plan_id).values(revision=Plan.revision))
 
 
+def _in_flight(user_id: int) -> int:
+    count = db.session.scalar(
+        sa.select(sa.func.count(UploadSlot.id)).where(_live(UploadSlot.user_id == user_id))
+    )
+    return count or 0
+
+
 def _take(plan: Plan, user: User, size: int) -> int:
     lock_plan(plan.id)
-    in_flight = db.session.scalar(
-        sa.select(sa.func.count(UploadSlot.id)).where(_live(UploadSlot.user_id == user.id))
-    )
-    if (in_flight or 0) >= current_app.config["UPLOADS_IN_FLIGHT"]:
+    in_flight = _in_flight(user.id)
+    if in_flight >= current_app.config["UPLOADS_IN_FLIGHT"]:
         db.session.rollback()
         raise MediaRefused(Refusal.BUSY, f"{in_flight} uploads in flight")
     stored = db.session.scalar(
@@ -74,3 +84,22 @@ def slot(plan: Plan, user: User, size: int | None) -> Iterator[None]:
         db.session.rollback()  # whatever the block left half done
         db.session.execute(sa.delete(UploadSlot).where(UploadSlot.id == slot_id))
         db.session.commit()
+
+
+def refuse_when_busy():
+    """Answer "wait a moment" to a big upload of someone whose slots are all taken, before
+    its body is read (a `before_request` hook that runs before the CSRF check, which would
+    parse the whole body first). Only a shortcut: `slot` decides, under the plan's lock."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    big = (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]
+    if not big or getattr(view, "upload_limit", None) is None:
+        return None
+    if not current_user.is_authenticated:
+        return None  # the view's log-in check answers
+    if _in_flight(int(current_user.get_id())) < current_app.config["UPLOADS_IN_FLIGHT"]:
+        return None
+    message = refusal_message(Refusal.BUSY)
+    if wants_json():
+        return refused_json(message, Refusal.BUSY)
+    flash(message, "error")
+    return redirect(safe_next(urlsplit(request.referrer or "").path) or url_for("plan.start"))
