@@ -40,6 +40,8 @@ from toekomstplan.models import (
     Attachment,
     Comment,
     Invite,
+    MemberRole,
+    Organisation,
     Plan,
     Share,
     Step,
@@ -47,6 +49,7 @@ from toekomstplan.models import (
     User,
     UserKind,
 )
+from toekomstplan.orgs import services as orgs
 from toekomstplan.passwords import hash_password
 
 from .conftest import (
@@ -88,6 +91,8 @@ PUBLIC = {
     "plainlanguage.review",  # advice on a text; answers 401 to anonymous visitors
     "sharing.invite",  # the landing page of an invitation link: the token is the key
     "sharing.register",  # make an account from an invitation link
+    "orgs.join",  # the landing page of a membership invitation: the token is the key
+    "orgs.register",  # make an account from a membership invitation
 }
 
 # endpoint -> {method -> the kinds that may call it}. Everyone else is refused.
@@ -167,6 +172,9 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # Any logged-in supporter may accept a link they were given (a young person is sent back
     # to the invitation with a message, and nothing changes).
     "sharing.accept": {"POST": SIGNED_IN},
+    # The same for a membership invitation: only the invited address gets the membership
+    # (anyone else is sent back with a message); no organisation role opens any plan.
+    "orgs.accept": {"POST": SIGNED_IN},
 }
 
 # The same rules again on objects hidden from the worker: the goal A hides from W, one of its
@@ -240,6 +248,7 @@ ARGS = {
     "comment_id": "worker_comment",
     "suggestion_id": "suggestion",
     "token": "token",
+    "member_token": "member_token",
     "filename": "=css/app.css",
 }
 
@@ -331,6 +340,11 @@ def forms(w: World) -> dict:
             "email": "nieuw@example.org",
             "password": NEW_PASSWORD,
         },
+        "orgs.register": {
+            "name": "Nieuwe medewerker",
+            "email": "nieuw-lid@example.org",
+            "password": NEW_PASSWORD,
+        },
     }
 
 
@@ -356,6 +370,7 @@ class World:
     viewer_share: int = 0
     invite: int = 0
     token: str = ""
+    member_token: str = ""  # a membership invitation for an address nobody in the world has
     worker_comment: int = 0
     owner_reply: int = 0
     suggestion: int = 0
@@ -434,6 +449,15 @@ def invite_link(client, plan_id: int, role: str, label: str) -> str:
     match = re.search(r"/invite/([A-Za-z0-9_-]{20,})", page)
     assert match, "the invitation link is shown"
     return match.group(1)
+
+
+def member_invite_token(app) -> str:
+    with app.test_request_context():
+        org = Organisation(name="Jeugdformaat")
+        db.session.add(org)
+        db.session.flush()
+        link = orgs.invite_member(org, "nieuw-lid@example.org", MemberRole.WORKER)
+    return link.rsplit("/", 1)[1]
 
 
 def accept(app, client, token: str, user_login: str) -> int:
@@ -531,6 +555,7 @@ def build_world(app, tmp: Path) -> tuple[World, dict]:
     w.suggestion = scalar(app, sa.select(Suggestion.id))
     w.token = invite_link(owner, w.plan, "viewer", "Mama")
     w.invite = scalar(app, sa.select(sa.func.max(Invite.id)))
+    w.member_token = member_invite_token(app)
     # The same on B's plan, by X: rows the people of A's plan must not reach by their id.
     send(other, f"/goals/{w.other_goal}/comments", {"body": "Goed bezig"})
     w.other_comment = scalar(app, sa.select(sa.func.max(Comment.id)))

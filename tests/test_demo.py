@@ -45,6 +45,12 @@ def test_demo_creates_the_accounts_once_and_prints_their_logins(app, runner, new
     for name, password in logins.items():
         assert login(new_client(), name, password).status_code == 302, name
 
+    sanne = new_client()
+    login(sanne, YOUTH_LOGIN, logins[YOUTH_LOGIN])
+    page = sanne.get(f"/plans/{youth.plan.id}/sharing").get_data(as_text=True)
+    assert "Werkt bij Jeugdformaat (team Noord)" in page  # Mo, through the organisation
+    assert "Niet van een organisatie" in page  # Ilse, her mother
+
     again = run_demo(app, runner)
     assert "exist" in again
     assert not re.search(r" / \S", again), "no passwords printed the second time"

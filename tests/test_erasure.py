@@ -17,6 +17,8 @@ from huey import SqliteHuey
 
 from toekomstplan import jobs
 from toekomstplan.extensions import db
+from toekomstplan.models import MemberRole, Organisation
+from toekomstplan.orgs import services as orgs
 
 from .conftest import TEST_DATABASE_URL
 from .factories import JSON, new_goal, post_form, read_csrf_token
@@ -94,8 +96,17 @@ def world(app, tmp_path, make_user, new_client, login):
     )
     assert page.status_code == 200
     worker = make_user(kind="supporter", login=WORKER_EMAIL, name=WORKER_NAME)
+    with app.test_request_context():  # the worker's organisation invites them (used below)
+        org = Organisation(name="Jeugdformaat")
+        db.session.add(org)
+        db.session.flush()
+        member_link = orgs.invite_member(org, WORKER_EMAIL, MemberRole.WORKER)
+        orgs.invite_member(org, WORKER_EMAIL, MemberRole.TEAM_LEAD)  # a second, never used
     laptop = new_client()
     login(laptop, WORKER_EMAIL)
+    assert (
+        post_form(laptop, "/join/" + member_link.rsplit("/", 1)[1] + "/accept").status_code == 302
+    )
     token = page.get_data(as_text=True).split("/invite/")[-1].split('"')[0].split("<")[0]
     assert post_form(laptop, f"/invite/{token}/accept").status_code == 302
     # An invitation to the worker's address that was never used stays open.

@@ -52,6 +52,7 @@ def get_pages(app, plan_id: int, item_id: int, media_id: str = "no-such-media") 
         "plan_id": plan_id,
         "item_id": item_id,
         "token": "not-a-token",
+        "member_token": "not-a-token",
         "media_id": media_id,
         "variant": "display",
         "goal_id": 1,

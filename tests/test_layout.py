@@ -16,7 +16,7 @@ AREAS = frozenset(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exist
 # Where the areas are put together: the app factory, the CLI and the job consumer.
 ASSEMBLY = frozenset({"__init__.py", "commands.py", "consumer.py"})
 # The core modules that are packages themselves, not product areas.
-CORE_PACKAGES = frozenset({"models", "storage"})
+CORE_PACKAGES = frozenset({"access", "models", "storage"})
 PRODUCT_AREAS = AREAS - CORE_PACKAGES
 
 

@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from .help.views import bp as help_bp
     from .i18n import bp as i18n_bp
     from .media.views import bp as media_bp
+    from .orgs.views import bp as orgs_bp
     from .plainlanguage.views import bp as plainlanguage_bp
     from .plan.views import bp as plan_bp
     from .sharing.views import bp as sharing_bp
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
         comments_bp,
         media_bp,
         sharing_bp,
+        orgs_bp,
         export_bp,
         help_bp,
         plainlanguage_bp,
@@ -104,8 +106,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .commands import demo_command, media_group, users
+    from .commands import demo_command, media_group, orgs_group, users
 
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
     app.cli.add_command(media_group)
+    app.cli.add_command(orgs_group)

@@ -4,11 +4,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import demo
+from . import demo, mail
 from .account import two_step
 from .auth import services
 from .media import consistency
 from .models import User
+from .orgs import services as orgs
 from .storage import storage
 
 users = AppGroup("users", help="Manage accounts.")
@@ -84,3 +85,29 @@ def media_check(fix: bool) -> None:
         click.echo("All stored files and rows match.")
     elif not fix:
         raise click.exceptions.Exit(1)
+
+
+orgs_group = AppGroup("orgs", help="Organisations (the operator's side).")
+
+
+@orgs_group.command("create")
+@click.argument("name")
+@click.option("--admin", "admin_email", required=True, help="E-mail address of the first admin.")
+def orgs_create(name: str, admin_email: str) -> None:
+    """Create the organisation NAME and mail its first admin a one-time invitation."""
+    problems = {
+        "no_name": "Give the organisation a name.",
+        "taken": f"An organisation called {name!r} exists already.",
+        "no_email": f"{admin_email!r} is not an e-mail address.",
+    }
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        try:
+            org, link = orgs.create_organisation(name, admin_email)
+        except orgs.OrgProblem as problem:
+            raise click.ClickException(problems[problem.reason]) from problem
+        except mail.NotSent as error:
+            raise click.ClickException(f"The invitation could not be mailed: {error}") from error
+    days = orgs.INVITE_DAYS
+    click.echo(f"Created {org.name}. Invitation mailed to {admin_email.strip().lower()}.")
+    click.echo(f"The link (works once, for {days} days), should the mail not arrive:")
+    click.echo(link)

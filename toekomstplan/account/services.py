@@ -8,7 +8,7 @@ from .. import database, jobs, mail, pagecache
 from ..auth import sessions
 from ..extensions import db
 from ..media import services as media_services
-from ..models import Invite, User
+from ..models import Invite, MembershipInvite, User
 from ..passwords import hash_password
 
 
@@ -28,14 +28,16 @@ def set_notifications(user: User, *, by_mail: bool, daily: bool) -> None:
 
 def delete_account(user: User) -> None:
     """Delete an account with its plan and everything in it, and erase what else named them:
-    invitations sent to their address, jobs of their photos and videos, the dev outbox's
-    mails, and the database's own leftovers of the deleted rows."""
+    invitations sent to their address (to plans and to organisations; their memberships go
+    with the account, an organisation's audit log keeps only ids), jobs of their photos and
+    videos, the dev outbox's mails, and the database's own leftovers of the deleted rows."""
     plan = user.plan
     plan_id = plan.id if plan else None
     media_ids = [m.id for m in plan.media] if plan else []
     needles = [n for n in (user.email, user.username, user.name) if n]
     if user.email:
         db.session.execute(sa.delete(Invite).where(Invite.email == user.email))
+        db.session.execute(sa.delete(MembershipInvite).where(MembershipInvite.email == user.email))
     db.session.delete(user)
     db.session.commit()
     jobs.forget(media_ids)

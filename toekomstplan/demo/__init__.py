@@ -1,5 +1,5 @@
-"""Demo data for `make run`: Sanne with a filled plan, Mo, her support worker, and Ilse,
-her mother, who only looks along.
+"""Demo data for `make run`: Sanne with a filled plan, Mo, her support worker at the
+organisation Jeugdformaat (team Noord), and Ilse, her mother, who only looks along.
 
 `flask demo` calls `ensure()`. The plan is described in content.py and made by builder.py,
 the same builder `make bench` and the browser tests use.
@@ -19,7 +19,17 @@ from flask import current_app
 from ..auth import spare_key
 from ..comments import services as comments
 from ..extensions import db
-from ..models import Plan, Share, ShareRole, User, UserKind
+from ..models import (
+    MemberRole,
+    Membership,
+    Organisation,
+    Plan,
+    Share,
+    ShareRole,
+    Team,
+    User,
+    UserKind,
+)
 from ..passwords import hash_password
 from . import content
 from .builder import build
@@ -63,10 +73,27 @@ def _accounts(passwords: dict[str, str]) -> tuple[Plan, User, User]:
     return plan, worker, viewer
 
 
-def _share_with_worker(plan: Plan, worker: User) -> None:
-    """Share the plan with Mo and start a conversation on the first goal."""
+def _organisation(worker: User) -> Membership:
+    """Jeugdformaat with teams Noord and Zuid; Mo works in team Noord."""
+    org = Organisation(name="Jeugdformaat")
+    north, south = Team(name="Noord"), Team(name="Zuid")
+    org.teams = [north, south]
+    membership = Membership(user_id=worker.id, role=MemberRole.WORKER, teams=[north])
+    org.memberships = [membership]
+    db.session.add(org)
+    db.session.commit()
+    return membership
+
+
+def _share_with_worker(plan: Plan, worker: User, membership: Membership) -> None:
+    """Share the plan with Mo (through his place at Jeugdformaat) and start a conversation
+    on the first goal."""
     share = Share(
-        plan_id=plan.id, user_id=worker.id, role=ShareRole.WORKER, label="Mo, mijn begeleider"
+        plan_id=plan.id,
+        user_id=worker.id,
+        role=ShareRole.WORKER,
+        label="Mo, mijn begeleider",
+        membership_id=membership.id,
     )
     db.session.add(share)
     db.session.commit()
@@ -117,7 +144,7 @@ def ensure() -> str | None:
     with tempfile.TemporaryDirectory() as workdir:
         build(plan, content.sanne(with_video=True), Path(workdir))
     db.session.refresh(plan)
-    _share_with_worker(plan, worker)
+    _share_with_worker(plan, worker, _organisation(worker))
     _share_with_viewer(plan, viewer)
     key = spare_key.give_new(plan.owner)
     text = (

@@ -15,6 +15,14 @@ from .comments import Comment, ReadMark, Suggestion, SuggestionStatus, WorkerRat
 from .goals import EventKind, Goal, GoalStatus, ProgressEvent, Rating, Step
 from .media import Attachment, AttachTarget, Media, MediaFile, MediaKind, MediaStatus, new_media_id
 from .meetings import Meeting
+from .organisations import (
+    AuditRecord,
+    MemberRole,
+    Membership,
+    MembershipInvite,
+    Organisation,
+    Team,
+)
 from .plan import AboutItem, AboutKind, Plan
 from .sharing import AccessEvent, HiddenGoal, Invite, Share, ShareRole
 
@@ -56,4 +64,10 @@ __all__ = [
     "Suggestion",
     "WorkerRating",
     "ReadMark",
+    "MemberRole",
+    "Organisation",
+    "Team",
+    "Membership",
+    "MembershipInvite",
+    "AuditRecord",
 ]

@@ -14,6 +14,7 @@ from .base import GoalKey, IntPk, PlanRef, UTCDateTime, owned, utcnow
 
 if TYPE_CHECKING:
     from .accounts import User
+    from .organisations import Membership
     from .plan import Plan
 
 
@@ -46,9 +47,15 @@ class Share(Model):
     sees_reactions: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The organisation place the person had when they took the invitation: the young person
+    # sees "Mo, begeleider bij Jeugdformaat". Ending that place ends the share with it.
+    membership_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
 
     plan: Mapped[Plan] = relationship()
     user: Mapped[User] = relationship()
+    membership: Mapped[Membership | None] = relationship()
     hidden_goals: Mapped[list[HiddenGoal]] = owned()
 
     @property

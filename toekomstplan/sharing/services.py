@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -26,6 +25,7 @@ from ..models import (
     UserKind,
 )
 from ..models.sharing import SHARE_LABEL_MAX
+from ..orgs import services as orgs
 from ..passwords import hash_password
 from ..text import clean_line
 from ..tokens import digest, new_token
@@ -90,15 +90,9 @@ def open_invites(plan: Plan) -> list[Invite]:
 
 def find_invite(token: str) -> Invite:
     """Return the invitation of a link, or raise InviteProblem saying what is wrong."""
-    token_hash = digest(token)
-    invite = db.session.scalar(sa.select(Invite).where(Invite.token_hash == token_hash))
-    # The lookup is by hash; compare again in constant time all the same.
-    if invite is None or not hmac.compare_digest(invite.token_hash, token_hash):
-        raise InviteProblem("unknown")
-    if invite.used_at is not None:
-        raise InviteProblem("used")
-    if invite.expires_at < datetime.now(UTC):
-        raise InviteProblem("expired")
+    invite, problem = conditional.find_link(Invite, token)
+    if invite is None:
+        raise InviteProblem(problem or "unknown")
     return invite
 
 
@@ -109,14 +103,7 @@ def accept_invite(invite: Invite, user: User) -> Share:
     once, one gets the share and the others hear that it was used (InviteProblem "used").
     Anything the caller added to the session (a new account) is committed with the share.
     """
-    now = datetime.now(UTC)
-    claimed = conditional.update_one(
-        sa.update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.expires_at > now)
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if not claimed:
+    if not conditional.claim_link(Invite, invite.id):
         db.session.rollback()
         raise InviteProblem("used")
     share = db.session.scalar(
@@ -127,6 +114,16 @@ def accept_invite(invite: Invite, user: User) -> Share:
         db.session.add(share)
     else:
         share.role = invite.role
+    membership = orgs.current_membership(user)  # shown to the young person as verified
+    share.membership_id = membership.id if membership else None
+    if membership is not None:
+        orgs.audit(
+            membership.organisation_id,
+            "share_given",
+            actor_id=user.id,
+            plan_id=invite.plan_id,
+            detail=f"role:{invite.role}",
+        )
     access_log.record(invite.plan_id, user.id, "joined", f"role:{invite.role}")
     pagecache.plan_changed(invite.plan_id)
     db.session.commit()

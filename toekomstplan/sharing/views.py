@@ -9,6 +9,7 @@ from .. import access, mail, once
 from ..access import Action, Section
 from ..auth import services as auth_services
 from ..auth import sessions
+from ..orgs import services as orgs
 from . import services, visits
 from .forms import InviteForm, ShareForm, SupporterRegisterForm
 
@@ -48,6 +49,7 @@ def manage(plan_id: int):
         link=link,
         shares=shares,
         sees={share.id: access.shared_sections(share) for share in shares},
+        places={share.id: orgs.verified_place(share) for share in shares},
         invites=services.open_invites(plan),
     ), (400 if form.errors else 200)
 
@@ -82,7 +84,13 @@ def share(share_id: int):
         )
         flash(_("Saved. This counts from their next click."), "success")
         return redirect(url_for("sharing.manage", plan_id=share.plan_id))
-    return render_template("sharing/share.html", share=share, plan=share.plan, form=form)
+    return render_template(
+        "sharing/share.html",
+        share=share,
+        plan=share.plan,
+        form=form,
+        place=orgs.verified_place(share),
+    )
 
 
 @bp.post("/shares/<int:share_id>/revoke")
@@ -166,4 +174,9 @@ def register(token: str):
                 "success",
             )
             return redirect(url_for("plan.home", plan_id=share.plan_id))
-    return render_template("sharing/register.html", form=form, invite=invite, token=token)
+    return render_template(
+        "sharing/register.html",
+        form=form,
+        intro=_("With this account you see the plan of %(name)s.", name=invite.plan.owner.name),
+        landing=url_for("sharing.invite", token=token),
+    )

@@ -1,5 +1,7 @@
 """Who may see or change which section of which plan: the one place that decides.
 
+The one access module: plans here, organisation questions in `access/organisations.py`.
+
 Every view asks this module, through `can()` or a `get_*` helper that loads a row and
 aborts with 404 when the current user may not have it (the shape of flaskr's `get_post`).
 The owner (the young person) may do everything but what is asked of someone else: suggesting
@@ -24,9 +26,9 @@ import sqlalchemy as sa
 from flask import abort, g, has_request_context, request
 from flask_login import current_user
 
-from . import access_log, ids
-from .extensions import db
-from .models import (
+from .. import access_log, ids
+from ..extensions import db
+from ..models import (
     AboutItem,
     Comment,
     Goal,
