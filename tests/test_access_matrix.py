@@ -41,6 +41,8 @@ from toekomstplan.models import (
     Comment,
     Invite,
     MemberRole,
+    Membership,
+    Notice,
     Organisation,
     Plan,
     Share,
@@ -175,6 +177,15 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # The same for a membership invitation: only the invited address gets the membership
     # (anyone else is sent back with a message); no organisation role opens any plan.
     "orgs.accept": {"POST": SIGNED_IN},
+    # An organisation's own pages: only its admins, and nobody in this world is one (the
+    # worker is a member): tests/test_org_admin.py has admins of A and of B.
+    "orgs.manage": {"GET": NOBODY},
+    "orgs.new_team": {"POST": NOBODY},
+    "orgs.invite": {"POST": NOBODY},
+    "orgs.member": {"GET": NOBODY, "POST": NOBODY},
+    "orgs.deactivate": {"POST": NOBODY},
+    # A notice is for the one person it tells.
+    "orgs.notice_seen": {"POST": OWNER},
 }
 
 # The same rules again on objects hidden from the worker: the goal A hides from W, one of its
@@ -249,6 +260,9 @@ ARGS = {
     "suggestion_id": "suggestion",
     "token": "token",
     "member_token": "member_token",
+    "org_id": "org",
+    "membership_id": "member",
+    "notice_id": "notice",
     "filename": "=css/app.css",
 }
 
@@ -371,6 +385,9 @@ class World:
     invite: int = 0
     token: str = ""
     member_token: str = ""  # a membership invitation for an address nobody in the world has
+    org: int = 0
+    member: int = 0
+    notice: int = 0
     worker_comment: int = 0
     owner_reply: int = 0
     suggestion: int = 0
@@ -451,13 +468,22 @@ def invite_link(client, plan_id: int, role: str, label: str) -> str:
     return match.group(1)
 
 
-def member_invite_token(app) -> str:
+def organisation(app, w: World) -> None:
+    """Jeugdformaat, where Willem (the worker) works; nobody of the world is its admin. An
+    open membership invitation, and a notice for the owner (someone left it)."""
     with app.test_request_context():
         org = Organisation(name="Jeugdformaat")
         db.session.add(org)
         db.session.flush()
         link = orgs.invite_member(org, "nieuw-lid@example.org", MemberRole.WORKER)
-    return link.rsplit("/", 1)[1]
+        willem = db.session.scalar(sa.select(User).where(User.email == "willem@example.org"))
+        member = Membership(organisation_id=org.id, user_id=willem.id, role=MemberRole.WORKER)
+        owner = db.session.get(Plan, w.plan).owner_id
+        notice = Notice(user_id=owner, kind="left_organisation", organisation_id=org.id)
+        db.session.add_all([member, notice])
+        db.session.commit()
+        w.org, w.member, w.notice = org.id, member.id, notice.id
+    w.member_token = link.rsplit("/", 1)[1]
 
 
 def accept(app, client, token: str, user_login: str) -> int:
@@ -555,7 +581,7 @@ def build_world(app, tmp: Path) -> tuple[World, dict]:
     w.suggestion = scalar(app, sa.select(Suggestion.id))
     w.token = invite_link(owner, w.plan, "viewer", "Mama")
     w.invite = scalar(app, sa.select(sa.func.max(Invite.id)))
-    w.member_token = member_invite_token(app)
+    organisation(app, w)
     # The same on B's plan, by X: rows the people of A's plan must not reach by their id.
     send(other, f"/goals/{w.other_goal}/comments", {"body": "Goed bezig"})
     w.other_comment = scalar(app, sa.select(sa.func.max(Comment.id)))

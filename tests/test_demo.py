@@ -4,11 +4,14 @@ import os
 import re
 import stat
 
+import pyotp
 import sqlalchemy as sa
 
-from toekomstplan.demo import VIEWER_LOGIN, WORKER_LOGIN, YOUTH_LOGIN
+from toekomstplan.demo import ADMIN_LOGIN, VIEWER_LOGIN, WORKER_LOGIN, YOUTH_LOGIN
 from toekomstplan.extensions import db
 from toekomstplan.models import AboutItem, Plan, User, UserKind
+
+from .factories import post_form
 
 
 def run_demo(app, runner):
@@ -30,7 +33,7 @@ def counts(app) -> dict[str, int]:
 def test_demo_creates_the_accounts_once_and_prints_their_logins(app, runner, new_client, login):
     output = run_demo(app, runner)
     logins = dict(re.findall(r"^\s+[^:]+:\s+(\S+) / (\S+)$", output, re.MULTILINE))
-    assert set(logins) == {YOUTH_LOGIN, WORKER_LOGIN, VIEWER_LOGIN}
+    assert set(logins) == {YOUTH_LOGIN, WORKER_LOGIN, VIEWER_LOGIN, ADMIN_LOGIN}
 
     with app.app_context():
         youth = db.session.scalar(sa.select(User).where(User.username == YOUTH_LOGIN))
@@ -40,10 +43,15 @@ def test_demo_creates_the_accounts_once_and_prints_their_logins(app, runner, new
         assert worker.kind == UserKind.SUPPORTER and worker.plan is None
         assert worker.email_confirmed
     created = counts(app)
-    assert created["users"] == 3 and created["plans"] == 1
+    assert created["users"] == 4 and created["plans"] == 1
 
     for name, password in logins.items():
         assert login(new_client(), name, password).status_code == 302, name
+    key = re.search(r"two-step key .*: (\w+)$", output, re.MULTILINE).group(1)
+    anja = new_client()
+    login(anja, ADMIN_LOGIN, logins[ADMIN_LOGIN])
+    post_form(anja, "/login/code", {"code": pyotp.TOTP(key).now()})
+    assert "Jeugdformaat" in anja.get("/").get_data(as_text=True)  # "Manage the people of"
 
     sanne = new_client()
     login(sanne, YOUTH_LOGIN, logins[YOUTH_LOGIN])

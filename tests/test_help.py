@@ -59,6 +59,8 @@ def get_pages(app, plan_id: int, item_id: int, media_id: str = "no-such-media") 
         "step_id": 1,
         "share_id": 1,
         "invite_id": 1,
+        "org_id": 1,
+        "membership_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():

@@ -1,16 +1,81 @@
-"""Organisation questions: who may take a place in an organisation.
+"""Organisation questions: who may take a place in an organisation, who manages whom.
 
 An organisation manages its people, never plans: nothing here opens a plan. Whether a member
 sees a plan is decided by the plan rules (`access.can`): only when the young person shared it
-with that person.
+with that person. Anything refused is a 404, as with plans: an organisation's existence is
+not revealed to outsiders.
 """
 
 from __future__ import annotations
 
-from ..models import MembershipInvite, User
+from typing import NoReturn
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import MemberRole, Membership, MembershipInvite, Notice, Organisation, User
 
 
 def may_join(user: User, invite: MembershipInvite) -> bool:
     """Say whether `user` may take a membership invitation: it is for the address it was sent
     to, and never for a young person (a young person's account is never an organisation's)."""
     return not user.is_youth and (user.email or "").lower() == invite.email.lower()
+
+
+def _refuse() -> NoReturn:
+    abort(404)
+
+
+def _admin_place(user: User, org_id: int) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        sa.select(Membership).where(
+            Membership.organisation_id == org_id,
+            Membership.user_id == user.id,
+            Membership.active.is_(True),
+            Membership.role == MemberRole.ADMIN,
+        )
+    )
+
+
+def admin_organisations(user: User) -> list[Organisation]:
+    """The organisations `user` is an active admin of (for the menu)."""
+    return list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .join(Membership, Membership.organisation_id == Organisation.id)
+            .where(
+                Membership.user_id == user.id,
+                Membership.active.is_(True),
+                Membership.role == MemberRole.ADMIN,
+            )
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def get_admin_org(org_id: int) -> Organisation:
+    """Load an organisation the current user is an active admin of, or abort with 404."""
+    org = db.session.get(Organisation, org_id)
+    if org is None or _admin_place(current_user, org.id) is None:
+        _refuse()
+    return org
+
+
+def get_member(membership_id: int) -> Membership:
+    """Load a membership of an organisation the current user administers, or abort 404."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or _admin_place(current_user, membership.organisation_id) is None:
+        _refuse()
+    return membership
+
+
+def get_notice(notice_id: int) -> Notice:
+    """Load a notice meant for the current user, or abort with 404."""
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or not current_user.is_authenticated or notice.user_id != current_user.id:
+        _refuse()
+    return notice

@@ -116,6 +116,12 @@ def end() -> None:
     _clear_keeping_locale()
 
 
+def end_all(user: User) -> None:
+    """End every session of `user`, in the caller's transaction: their next request is
+    logged out (a member whose place ended)."""
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
+
+
 def end_others(user: User) -> None:
     """End every session of `user` except the current one (after a password change)."""
     token = session.get("sid") or ""

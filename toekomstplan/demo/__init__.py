@@ -13,6 +13,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pyotp
 import sqlalchemy as sa
 from flask import current_app
 
@@ -37,6 +38,7 @@ from .builder import build
 YOUTH_LOGIN = "sanne"
 WORKER_LOGIN = "begeleider@example.org"
 VIEWER_LOGIN = "moeder@example.org"
+ADMIN_LOGIN = "beheer@example.org"
 
 
 def logins_path() -> Path:
@@ -73,13 +75,13 @@ def _accounts(passwords: dict[str, str]) -> tuple[Plan, User, User]:
     return plan, worker, viewer
 
 
-def _organisation(worker: User) -> Membership:
-    """Jeugdformaat with teams Noord and Zuid; Mo works in team Noord."""
+def _organisation(worker: User, admin: User) -> Membership:
+    """Jeugdformaat with teams Noord and Zuid; Mo works in team Noord, Anja is its admin."""
     org = Organisation(name="Jeugdformaat")
     north, south = Team(name="Noord"), Team(name="Zuid")
     org.teams = [north, south]
     membership = Membership(user_id=worker.id, role=MemberRole.WORKER, teams=[north])
-    org.memberships = [membership]
+    org.memberships = [membership, Membership(user_id=admin.id, role=MemberRole.ADMIN)]
     db.session.add(org)
     db.session.commit()
     return membership
@@ -139,18 +141,25 @@ def ensure() -> str | None:
         YOUTH_LOGIN: "zon-" + secrets.token_urlsafe(6),
         WORKER_LOGIN: "koffie-" + secrets.token_urlsafe(6),
         VIEWER_LOGIN: "thee-" + secrets.token_urlsafe(6),
+        ADMIN_LOGIN: "kantoor-" + secrets.token_urlsafe(6),
     }
     plan, worker, viewer = _accounts(passwords)
     with tempfile.TemporaryDirectory() as workdir:
         build(plan, content.sanne(with_video=True), Path(workdir))
     db.session.refresh(plan)
-    _share_with_worker(plan, worker, _organisation(worker))
+    admin = _supporter("Anja (beheerder)", ADMIN_LOGIN, passwords[ADMIN_LOGIN])
+    admin.totp_secret = pyotp.random_base32()  # an admin's pages need two-step log-in
+    admin.totp_enabled_at = datetime.now(UTC)
+    db.session.add(admin)
+    _share_with_worker(plan, worker, _organisation(worker, admin))
     _share_with_viewer(plan, viewer)
     key = spare_key.give_new(plan.owner)
     text = (
         f"  Young person:   {YOUTH_LOGIN} / {passwords[YOUTH_LOGIN]}\n"
         f"  Support worker: {WORKER_LOGIN} / {passwords[WORKER_LOGIN]}\n"
         f"  Parent:         {VIEWER_LOGIN} / {passwords[VIEWER_LOGIN]}\n"
+        f"  Organisation admin: {ADMIN_LOGIN} / {passwords[ADMIN_LOGIN]}\n"
+        f"  The admin's two-step key (type it into an authenticator app): {admin.totp_secret}\n"
         f"  Sanne's spare key for a new password: {key.upper()}\n"
     )
     _write_logins(text)

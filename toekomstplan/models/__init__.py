@@ -20,6 +20,7 @@ from .organisations import (
     MemberRole,
     Membership,
     MembershipInvite,
+    Notice,
     Organisation,
     Team,
 )
@@ -70,4 +71,5 @@ __all__ = [
     "Membership",
     "MembershipInvite",
     "AuditRecord",
+    "Notice",
 ]

@@ -123,3 +123,24 @@ class AuditRecord(Model):
     subject_id: Mapped[int | None]  # the person it was about (a user id)
     plan_id: Mapped[int | None]
     detail: Mapped[str] = mapped_column(sa.String(40), default="")  # "role:admin", "team:3"
+
+
+class Notice(Model):
+    """Something a young person is told once on their plan home: a person who worked with
+    them left their organisation and can no longer see the plan. Names are read when shown
+    (a person or organisation deleted since is told of without a name)."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[IntPk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(24))  # "left_organisation"
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[User | None] = relationship(foreign_keys=[person_id])
+    organisation: Mapped[Organisation | None] = relationship()

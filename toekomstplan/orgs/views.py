@@ -93,3 +93,6 @@ def register(member_token: str):
     landing = url_for("orgs.join", member_token=member_token)
     page = render_template("sharing/register.html", form=form, intro=intro, landing=landing)
     return page, (400 if form.errors else 200)
+
+
+from . import admin_views  # noqa: E402, F401  (the organisation's own pages, on this blueprint)

@@ -7,9 +7,11 @@ from flask_login import current_user, login_required
 
 from .. import access, once, pagecache, positions
 from ..access import Action, Section
+from ..access import organisations as org_access
 from ..limits import LimitReached
 from ..media import services as media_services
 from ..models import Plan
+from ..orgs import admin as org_admin
 from ..sharing import services as sharing_services
 from . import pages, services, themes
 from .forms import AboutItemForm, CoverForm, IntroForm
@@ -30,7 +32,9 @@ def start():
     plan_id = access.own_plan_id(current_user)
     if plan_id is None:
         return render_template(
-            "plan/shared.html", plans=sharing_services.overview_for(current_user)
+            "plan/shared.html",
+            plans=sharing_services.overview_for(current_user),
+            admin_of=org_access.admin_organisations(current_user),
         )
     return redirect(url_for("plan.home", plan_id=plan_id))
 
@@ -38,7 +42,10 @@ def start():
 def _news(plan: Plan) -> str:
     # Made on every view, also of a cached page: nothing new (the usual case) renders nothing.
     news = pages.news(plan, current_user)
-    return render_template("plan/_news.html", plan=plan, news=news) if news else ""
+    notices = org_admin.notices_for(current_user) if access.is_owner(current_user, plan) else []
+    if not (news or notices):
+        return ""
+    return render_template("plan/_news.html", plan=plan, news=news, notices=notices)
 
 
 @bp.get("/plans/<int:plan_id>")

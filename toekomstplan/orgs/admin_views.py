@@ -1,0 +1,163 @@
+"""An organisation's own pages: members, teams, invitations, ending a member's place.
+
+Only an active admin of the organisation reaches them (everyone else gets a 404), and only
+with two-step log-in turned on. No page here shows or opens a plan.
+"""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from .. import mail, once
+from ..access import organisations as org_access
+from . import admin, services
+from .forms import MemberForm, MemberInviteForm, TeamForm
+from .views import bp
+
+PROBLEMS = {
+    "no_name": lambda: _("Give the team a name."),
+    "taken": lambda: _("There is a team with this name already."),
+    "full": lambda: _("This organisation has the most teams it can have."),
+    "no_role": lambda: _("Choose a role."),
+    "no_email": lambda: _("This e-mail address is not complete."),
+    "last_admin": lambda: _(
+        "This is the last admin. Make someone else admin first, so the organisation keeps one."
+    ),
+}
+
+
+def _two_step_first():
+    return render_template("orgs/two_step_first.html"), 403
+
+
+def _invite_form(org) -> MemberInviteForm:
+    form = MemberInviteForm(prefix="invite")
+    form.team.choices = [(0, _("No team yet"))] + [(t.id, t.name) for t in org.teams]
+    return form
+
+
+@bp.get("/org/<int:org_id>")
+@login_required
+def manage(org_id: int):
+    org = org_access.get_admin_org(org_id)
+    if not current_user.has_two_step:
+        return _two_step_first()
+    return _page(org, TeamForm(prefix="team"), _invite_form(org))
+
+
+def _page(org, team_form, invite_form, status: int = 200):
+    return render_template(
+        "orgs/manage.html",
+        org=org,
+        members=admin.members(org),
+        team_form=team_form,
+        invite_form=invite_form,
+    ), status
+
+
+@bp.post("/org/<int:org_id>/teams")
+@login_required
+@once.creates
+def new_team(org_id: int):
+    org = org_access.get_admin_org(org_id)
+    if not current_user.has_two_step:
+        return _two_step_first()
+    form = TeamForm(prefix="team")
+    if not form.validate_on_submit():
+        return _page(org, form, _invite_form(org), 400)
+    try:
+        team = admin.create_team(org, form.name.data, current_user)
+    except services.OrgProblem as problem:
+        form.name.errors.append(PROBLEMS[problem.reason]())
+        return _page(org, form, _invite_form(org), 400)
+    flash(_("Team %(name)s is made.", name=team.name), "success")
+    return redirect(url_for("orgs.manage", org_id=org.id))
+
+
+@bp.post("/org/<int:org_id>/invite")
+@login_required
+@once.creates
+def invite(org_id: int):
+    org = org_access.get_admin_org(org_id)
+    if not current_user.has_two_step:
+        return _two_step_first()
+    form = _invite_form(org)
+    if not form.validate_on_submit():
+        return _page(org, TeamForm(prefix="team"), form, 400)
+    team = next((t for t in org.teams if t.id == form.team.data), None)
+    try:
+        services.invite_member(
+            org, form.email.data, form.role.data, team=team, actor_id=current_user.id
+        )
+    except services.OrgProblem as problem:
+        form.email.errors.append(PROBLEMS[problem.reason]())
+        return _page(org, TeamForm(prefix="team"), form, 400)
+    except mail.NotSent:
+        flash(_("The e-mail could not be sent right now. Try again later."), "error")
+        return _page(org, TeamForm(prefix="team"), form, 503)
+    flash(_("Invitation sent to %(email)s.", email=form.email.data.strip()), "success")
+    return redirect(url_for("orgs.manage", org_id=org.id))
+
+
+@bp.route("/org/members/<int:membership_id>", methods=["GET", "POST"])
+@login_required
+def member(membership_id: int):
+    membership = org_access.get_member(membership_id)
+    if not current_user.has_two_step:
+        return _two_step_first()
+    org = membership.organisation
+    form = (
+        MemberForm()
+        if request.method == "POST"
+        else MemberForm(data={"role": membership.role, "teams": [t.id for t in membership.teams]})
+    )
+    form.teams.choices = [(t.id, t.name) for t in org.teams]
+    if form.validate_on_submit():
+        try:
+            admin.change(membership, form.role.data, set(form.teams.data or []), current_user)
+        except services.OrgProblem as problem:
+            flash(PROBLEMS[problem.reason](), "error")
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("orgs.manage", org_id=org.id))
+    return render_template("orgs/member.html", org=org, membership=membership, form=form), (
+        400 if form.errors else 200
+    )
+
+
+@bp.post("/org/members/<int:membership_id>/deactivate")
+@login_required
+def deactivate(membership_id: int):
+    membership = org_access.get_member(membership_id)
+    if not current_user.has_two_step:
+        return _two_step_first()
+    org_id, name = membership.organisation_id, membership.user.name
+    if not membership.active:
+        flash(_("%(name)s was not active anymore.", name=name), "success")
+        return redirect(url_for("orgs.manage", org_id=org_id))
+    try:
+        plans = admin.deactivate(membership, current_user)
+    except services.OrgProblem as problem:
+        flash(PROBLEMS[problem.reason](), "error")
+        return redirect(url_for("orgs.member", membership_id=membership_id))
+    flash(
+        ngettext(
+            "%(name)s is no longer a member. Their access to %(num)d plan has ended and the "
+            "young person is told.",
+            "%(name)s is no longer a member. Their access to %(num)d plans has ended and the "
+            "young people are told.",
+            plans,
+            name=name,
+        ),
+        "success",
+    )
+    return redirect(url_for("orgs.manage", org_id=org_id))
+
+
+@bp.post("/notices/<int:notice_id>/seen")
+@login_required
+def notice_seen(notice_id: int):
+    notice = org_access.get_notice(notice_id)
+    admin.dismiss(notice)
+    return redirect(url_for("plan.start"))

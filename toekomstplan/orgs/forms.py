@@ -1,0 +1,35 @@
+"""Forms of an organisation's own pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import Email
+
+from ..forms import checkboxes, max_length, required
+from ..models.organisations import TEAM_NAME_MAX
+
+ROLES = [
+    SelectChoice("worker", _l("Worker: young people can share their plan with them")),
+    SelectChoice("team_lead", _l("Team lead: a worker who also leads a team")),
+    SelectChoice("admin", _l("Admin: manages teams and members, never plans")),
+]
+
+
+class TeamForm(FlaskForm):
+    name = StringField(_l("Name of the team"), validators=[required(), max_length(TEAM_NAME_MAX)])
+
+
+class MemberInviteForm(FlaskForm):
+    email = StringField(
+        _l("Their work e-mail address"),
+        validators=[required(), Email(message=_l("This e-mail address is not complete."))],
+    )
+    role = RadioField(_l("Role"), choices=ROLES, default="worker")
+    team = SelectField(_l("Team"), coerce=int, validate_choice=False)
+
+
+class MemberForm(FlaskForm):
+    role = RadioField(_l("Role"), choices=ROLES)
+    teams = checkboxes(_l("Teams"), coerce=int)  # the service keeps this organisation's only
