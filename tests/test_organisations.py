@@ -98,6 +98,7 @@ def test_a_new_worker_joins_through_the_link_once(app, client, new_client, mails
     with app.app_context():
         membership = db.session.scalar(sa.select(Membership))
         assert membership.user.email == "mo@jeugdformaat.example"
+        assert membership.user.email_confirmed  # the link came to that address
         assert membership.role == "worker" and membership.active
         assert [t.name for t in membership.teams] == ["Noord"]
     used = new_client().get(path)

@@ -80,11 +80,11 @@ def register(member_token: str):
             user = sharing_services.register_supporter(
                 form.name.data, form.email.data, form.password.data, str(get_locale())
             )
+            user.email_confirmed = True  # the link came to this address
             try:
                 membership = services.accept_invite(invite, user)
             except services.OrgProblem as used:  # the account goes with the link
                 return _problem(used.reason), 404
-            user.email_confirmed = True  # the link came to this address
             sessions.start(user)
             return _welcome(membership)
     intro = _(
