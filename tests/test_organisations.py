@@ -4,6 +4,7 @@ person sees who comes from which organisation. No organisation role opens a plan
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -41,7 +42,7 @@ def invite_link(app, org: int, email: str, role="worker", team: str | None = Non
             db.session.add(team_row)
             db.session.flush()
         link = orgs.invite_member(organisation, email, role, team=team_row)
-    return link.split("localhost", 1)[-1] if "localhost" in link else "/" + link.split("/", 3)[3]
+    return urlsplit(link).path
 
 
 def audit_events(app, org: int) -> list[str]:

@@ -8,24 +8,18 @@ not revealed to outsiders.
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 import sqlalchemy as sa
-from flask import abort
 from flask_login import current_user
 
 from ..extensions import db
 from ..models import MemberRole, Membership, MembershipInvite, Notice, Organisation, User
+from . import _refuse
 
 
 def may_join(user: User, invite: MembershipInvite) -> bool:
     """Say whether `user` may take a membership invitation: it is for the address it was sent
     to, and never for a young person (a young person's account is never an organisation's)."""
     return not user.is_youth and (user.email or "").lower() == invite.email.lower()
-
-
-def _refuse() -> NoReturn:
-    abort(404)
 
 
 def _admin_place(user: User, org_id: int) -> Membership | None:
@@ -61,7 +55,7 @@ def get_admin_org(org_id: int) -> Organisation:
     """Load an organisation the current user is an active admin of, or abort with 404."""
     org = db.session.get(Organisation, org_id)
     if org is None or _admin_place(current_user, org.id) is None:
-        _refuse()
+        _refuse(None)
     return org
 
 
@@ -69,7 +63,7 @@ def get_member(membership_id: int) -> Membership:
     """Load a membership of an organisation the current user administers, or abort 404."""
     membership = db.session.get(Membership, membership_id)
     if membership is None or _admin_place(current_user, membership.organisation_id) is None:
-        _refuse()
+        _refuse(None)
     return membership
 
 
@@ -77,5 +71,5 @@ def get_notice(notice_id: int) -> Notice:
     """Load a notice meant for the current user, or abort with 404."""
     notice = db.session.get(Notice, notice_id)
     if notice is None or not current_user.is_authenticated or notice.user_id != current_user.id:
-        _refuse()
+        _refuse(None)
     return notice

@@ -165,16 +165,6 @@ def current_membership(user: User) -> Membership | None:
     )
 
 
-def memberships_of(user: User) -> list[Membership]:
-    return list(
-        db.session.scalars(
-            sa.select(Membership)
-            .where(Membership.user_id == user.id, Membership.active.is_(True))
-            .order_by(Membership.id)
-        )
-    )
-
-
 def verified_place(share: Share) -> Membership | None:
     """The active membership a share was given through: what the young person sees as
     "begeleider bij Jeugdformaat"; None for a person without an organisation."""
