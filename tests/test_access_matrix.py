@@ -180,6 +180,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # An organisation's own pages: only its admins, and nobody in this world is one (the
     # worker is a member): tests/test_org_admin.py has admins of A and of B.
     "orgs.manage": {"GET": NOBODY},
+    "orgs.audit_export": {"GET": NOBODY},
     "orgs.new_team": {"POST": NOBODY},
     "orgs.invite": {"POST": NOBODY},
     "orgs.member": {"GET": NOBODY, "POST": NOBODY},

@@ -3,6 +3,8 @@ and ending a member's place ends their sessions and the shares they hold through
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -201,7 +203,7 @@ def test_ending_a_membership_ends_sessions_and_shares_and_tells_the_young_person
     assert "was not active anymore" in again.get_data(as_text=True)
     with app.app_context():
         events = db.session.scalars(sa.select(AuditRecord.event).order_by(AuditRecord.id)).all()
-        assert events == ["share_ended", "member_deactivated"]
+        assert events == ["plan_opened", "share_ended", "member_deactivated"]
         assert db.session.scalar(sa.select(sa.func.count(Notice.id))) == 1
 
 
@@ -214,3 +216,44 @@ def test_the_last_admin_cannot_end_their_own_place(app, admin_client, world):
     assert "last admin" in answer.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Membership, own).active is True
+
+
+def test_pages_opened_through_the_organisation_are_in_its_audit_export(
+    app, admin_client, world, new_client, login
+):
+    mo = new_client()
+    login(mo, world.worker.email)
+    assert mo.get(f"/plans/{world.youth.plan.id}").status_code == 200
+    assert mo.get(f"/plans/{world.youth.plan.id}/goals").status_code == 200
+    with app.app_context():
+        lina = db.session.get(Share, world.personal).plan_id
+        db.session.add(
+            AuditRecord(
+                organisation_id=world.org, event="=HYPERLINK(1)", on_behalf_of="organisation"
+            )
+        )
+        db.session.commit()
+    assert mo.get(f"/plans/{lina}").status_code == 200  # Lina shared herself: not the org's
+    export = admin_client.get(f"/org/{world.org}/audit.csv")
+    assert export.status_code == 200
+    assert export.mimetype == "text/csv"
+    assert export.headers["Cache-Control"] == "no-store"
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    opened = [row for row in rows if row["event"] == "plan_opened"]
+    assert [(r["actor_name"], r["plan_id"], r["on_behalf_of"]) for r in opened] == [
+        ("Mo", str(world.youth.plan.id), "organisation")
+    ] * 2  # the plan home and the goals, not Lina's plan
+    assert str(lina) not in {row["plan_id"] for row in rows}
+    assert "'=HYPERLINK(1)" in {row["event"] for row in rows}  # a formula is written as text
+    assert "Sam" not in export.get_data(as_text=True)  # no young person's name, no content
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                sa.select(AuditRecord.actor_id).where(AuditRecord.event == "audit_exported")
+            )
+            == world.admin.id
+        )
+    other = new_client()
+    login(other, world.worker.email)
+    assert other.get(f"/org/{world.org}/audit.csv").status_code == 404
+    assert admin_client.get(f"/org/{world.other_org}/audit.csv").status_code == 404

@@ -9,6 +9,9 @@ decided (a page someone looked at, an attempt it refused) is only noted there: a
 I?" never writes. `write_noted`, run after the request (Flask runs it for every response,
 error pages included), stores those notes in a transaction of their own, so a refused request
 that changes nothing still leaves its trace.
+
+A page opened by someone who holds the share through an organisation is also a line in that
+organisation's own audit log ("who of its people opened which plan when"), ids only.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import sqlalchemy as sa
 from flask import after_this_request, g
 
 from .extensions import db
-from .models import AccessEvent
+from .models import AccessEvent, AuditRecord, Membership, Share
 
 TARGET_MAX = 40
 
@@ -69,4 +72,35 @@ def write_noted(response):
                     for n in notes
                 ],
             )
+            audit = _organisation_lines([n for n in notes if n.action == "view"], connection)
+            if audit:
+                connection.execute(sa.insert(AuditRecord), audit)
     return response
+
+
+def _organisation_lines(views: list[Noted], connection) -> list[dict]:
+    """Audit lines for the pages opened through an organisation's share (one query, and none
+    for a request without views)."""
+    if not views:
+        return []
+    pairs = sorted({(n.plan_id, n.user_id) for n in views})
+    places = {
+        (plan_id, user_id): org_id
+        for plan_id, user_id, org_id in connection.execute(
+            sa.select(Share.plan_id, Share.user_id, Membership.organisation_id)
+            .join(Membership, Membership.id == Share.membership_id)
+            .where(sa.tuple_(Share.plan_id, Share.user_id).in_(pairs))
+        )
+    }
+    return [
+        {
+            "organisation_id": places[(n.plan_id, n.user_id)],
+            "event": "plan_opened",
+            "actor_id": n.user_id,
+            "on_behalf_of": "organisation",
+            "plan_id": n.plan_id,
+            "detail": n.target,
+        }
+        for n in views
+        if (n.plan_id, n.user_id) in places
+    ]

@@ -4,14 +4,15 @@ Only an active admin of the organisation reaches them (everyone else gets a 404)
 with two-step log-in turned on. No page here shows or opens a plan.
 """
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import mail, once
 from ..access import organisations as org_access
-from . import admin, services
+from ..extensions import db
+from . import admin, audit, services
 from .forms import MemberForm, MemberInviteForm, TeamForm
 from .views import bp
 
@@ -54,6 +55,21 @@ def _page(org, team_form, invite_form, status: int = 200):
         team_form=team_form,
         invite_form=invite_form,
     ), status
+
+
+@bp.get("/org/<int:org_id>/audit.csv")
+@login_required
+def audit_export(org_id: int):
+    org = org_access.get_admin_org(org_id)
+    if not current_user.has_two_step:
+        return _two_step_first()
+    org_id = org.id
+    services.audit(org_id, "audit_exported", actor_id=current_user.id)
+    db.session.commit()
+    response = Response(stream_with_context(audit.csv_lines(org_id)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/org/<int:org_id>/teams")
