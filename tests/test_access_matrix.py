@@ -88,6 +88,7 @@ PUBLIC = {
     "auth.confirm",
     "auth.send_again",  # the confirmation mail again: says the same whether or not it went
     "auth.forgot_with_key",  # a new password with a username and spare key
+    "auth.forgot_with_help",  # a new password with a username and a worker's code
     "account.deleted",
     "i18n.switch_language",
     "plainlanguage.review",  # advice on a text; answers 401 to anonymous visitors
@@ -111,6 +112,9 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "account.disable_two_step": {"POST": SIGNED_IN},
     "account.delete": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "auth.logout": {"POST": SIGNED_IN},
+    # A worker makes a one-time password code for the young person beside them; no viewer,
+    # no organisation role.
+    "auth.password_help": {"GET": WORKER, "POST": WORKER},
     # The plan: everyone it is shared with reads it; only the young person changes it.
     "plan.home": {"GET": READERS},
     "plan.cover": {"GET": OWNER, "POST": OWNER},

@@ -58,3 +58,11 @@ class SpareKeyForm(FlaskForm):
     login = StringField(_l("Your username"), validators=[required(), Length(max=254)])
     key = StringField(_l("Your spare key"), validators=[required(), Length(max=40)])
     password = PasswordField(_l("New password"), validators=[required(), check_new_password])
+
+
+class HelpedResetForm(FlaskForm):
+    login = StringField(_l("Your username"), validators=[required(), Length(max=254)])
+    code = StringField(
+        _l("The code from your support worker"), validators=[required(), Length(max=40)]
+    )
+    password = PasswordField(_l("New password"), validators=[required(), check_new_password])

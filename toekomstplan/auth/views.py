@@ -18,9 +18,10 @@ from flask_login import current_user, login_required
 from ..extensions import limiter, login_limit
 from ..models import TokenPurpose, User
 from ..urls import safe_next
-from . import services, sessions, spare_key, two_step
+from . import helped, services, sessions, spare_key, two_step
 from .forms import (
     ForgotForm,
+    HelpedResetForm,
     LoginForm,
     NewPasswordForm,
     RegisterForm,
@@ -67,6 +68,7 @@ def finish_login(user: User, target: str | None = None):
         sessions.start_pending(user, target)
         return redirect(url_for("auth.second_step"))
     sessions.start(user)
+    helped.tell_once(user)
     return redirect(target or home_url())
 
 
@@ -163,6 +165,7 @@ def second_step():
             )
             return render_template("auth/two_step.html", form=form, recovery=recovery), 401
         sessions.start(pending.user)
+        helped.tell_once(pending.user)
         if kind == two_step.CodeKind.RECOVERY:
             left = two_step.recovery_codes_left(pending.user)
             flash(
@@ -212,8 +215,12 @@ def send_again():
     return render_template("auth/check_mail.html", email=email, sent_again=bool(email))
 
 
-def _forgot_page(form=None, key_form=None, status: int = 200):
-    forms = {"form": form or ForgotForm(), "key_form": key_form or SpareKeyForm(prefix="key")}
+def _forgot_page(form=None, key_form=None, help_form=None, status: int = 200):
+    forms = {
+        "form": form or ForgotForm(),
+        "key_form": key_form or SpareKeyForm(prefix="key"),
+        "help_form": help_form or HelpedResetForm(prefix="help"),
+    }
     return render_template("auth/forgot.html", **forms), status
 
 
@@ -260,3 +267,6 @@ def reset(token: str):
         flash(_("Your new password is saved."), "success")
         return response
     return render_template("auth/reset.html", form=form)
+
+
+from . import helped_views  # noqa: E402, F401  (a password set with a worker's help, on this blueprint)

@@ -2,6 +2,7 @@
 
 from .accounts import (
     FormUse,
+    HelpedReset,
     LoginToken,
     RecoveryCode,
     TokenPurpose,
@@ -22,6 +23,7 @@ from .organisations import (
     MembershipInvite,
     Notice,
     Organisation,
+    StartLink,
     Team,
 )
 from .plan import AboutItem, AboutKind, Plan
@@ -38,6 +40,7 @@ __all__ = [
     "LoginToken",
     "FormUse",
     "UploadSlot",
+    "HelpedReset",
     "AboutKind",
     "Plan",
     "AboutItem",
@@ -67,6 +70,7 @@ __all__ = [
     "ReadMark",
     "MemberRole",
     "Organisation",
+    "StartLink",
     "Team",
     "Membership",
     "MembershipInvite",

@@ -148,3 +148,22 @@ class UploadSlot(Model):
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class HelpedReset(Model):
+    """A one-time code a worker makes, with the young person beside them, for a new password
+    without e-mail: valid 15 minutes, stored hashed, shown only to the worker. Once used, the
+    young person is told at their next log-in who helped and when (`told_at`)."""
+
+    __tablename__ = "helped_resets"
+
+    id: Mapped[IntPk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    helper_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    helper: Mapped[User | None] = relationship(foreign_keys=[helper_id])

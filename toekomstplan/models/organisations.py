@@ -39,6 +39,8 @@ class Organisation(Model):
     id: Mapped[IntPk]
     name: Mapped[str] = mapped_column(sa.String(ORG_NAME_MAX), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Its members must log in with two steps (a code from an app) before anything else.
+    requires_two_step: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     teams: Mapped[list[Team]] = owned("organisation", order_by="Team.name")
     memberships: Mapped[list[Membership]] = owned("organisation")
@@ -103,6 +105,25 @@ class MembershipInvite(Model):
 
     organisation: Mapped[Organisation] = relationship()
     team: Mapped[Team | None] = relationship()
+
+
+class StartLink(Model):
+    """A one-time, expiring link a worker gives a young person: they make their account (or
+    log in) and, after seeing and confirming what the worker will see, share their plan with
+    that worker through this membership. Only the token's hash is kept."""
+
+    __tablename__ = "start_links"
+
+    id: Mapped[IntPk]
+    membership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    membership: Mapped[Membership] = relationship()
 
 
 class AuditRecord(Model):

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import conditional, mail
+from ..access import workers
 from ..extensions import db
 from ..models import (
     AuditRecord,
@@ -157,12 +158,7 @@ def accept_invite(invite: MembershipInvite, user: User) -> Membership:
 
 def current_membership(user: User) -> Membership | None:
     """The active place `user` has in an organisation (the oldest, if several), or None."""
-    return db.session.scalar(
-        sa.select(Membership)
-        .where(Membership.user_id == user.id, Membership.active.is_(True))
-        .order_by(Membership.id)
-        .limit(1)
-    )
+    return workers.start_link_place(user)
 
 
 def verified_place(share: Share) -> Membership | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import access
-from ..access import Action, Section
+from ..access import Action, Section, workers
 from ..comments import services as comment_services
 from ..extensions import db
 from ..goals import services as goal_services
@@ -19,6 +19,7 @@ class HomePage:
     plan: Plan
     sees: dict[str, bool]  # which sections this person sees
     can_edit: bool
+    helps_reset: bool  # a worker, who may make a password code for the young person
     preview: Share | None  # the young person looking as someone they share with
     cover: Media | None
     intro_media: list[Media]
@@ -59,6 +60,7 @@ def home_page(plan: Plan, viewer: User, preview: Share | None) -> HomePage:
         plan=plan,
         sees=access.sections_for(viewer, plan),
         can_edit=access.can(viewer, plan, Section.COVER, Action.EDIT),
+        helps_reset=workers.may_help_reset(viewer, plan),
         preview=preview,
         cover=shown.cover if shown.cover and access.can_see_media(viewer, shown.cover) else None,
         intro_media=[m for m in shown.intro if access.can_see_media(viewer, m)],

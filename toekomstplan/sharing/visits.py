@@ -18,7 +18,8 @@ from ..models import AccessEvent, MediaKind, Plan, User
 # The order in which a person's day is told.
 ORDER = (
     "joined", "cover", "intro", "about", "goals", "goal", "media",
-    "comment", "suggest", "rate", "export", "refused", "revoked",
+    "comment", "suggest", "rate", "export", "reset_code_made", "reset_helped", "refused",
+    "revoked",
 )  # fmt: skip
 
 
