@@ -33,15 +33,14 @@ VALID_MINUTES = 15
 
 def make_code(plan: Plan, helper: User) -> str:
     """Make the one code for `plan`'s young person (an earlier unused one stops working)."""
+    young = plan.owner
     db.session.execute(
-        sa.delete(HelpedReset).where(
-            HelpedReset.user_id == plan.owner_id, HelpedReset.used_at.is_(None)
-        )
+        sa.delete(HelpedReset).where(HelpedReset.user_id == young.id, HelpedReset.used_at.is_(None))
     )
     code = readable_code(CODE_LENGTH)
     db.session.add(
         HelpedReset(
-            user_id=plan.owner_id,
+            user_id=young.id,
             helper_id=helper.id,
             code_hash=digest(clean_code(code)),
             expires_at=datetime.now(UTC) + timedelta(minutes=VALID_MINUTES),
