@@ -52,6 +52,7 @@ from toekomstplan.models import (
     UserKind,
 )
 from toekomstplan.orgs import services as orgs
+from toekomstplan.orgs import start
 from toekomstplan.passwords import hash_password
 
 from .conftest import (
@@ -96,6 +97,7 @@ PUBLIC = {
     "sharing.register",  # make an account from an invitation link
     "orgs.join",  # the landing page of a membership invitation: the token is the key
     "orgs.register",  # make an account from a membership invitation
+    "orgs.start_page",  # a worker's start link: the token is the key (tests/test_start_links)
 }
 
 # endpoint -> {method -> the kinds that may call it}. Everyone else is refused.
@@ -189,6 +191,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "orgs.invite": {"POST": NOBODY},
     "orgs.member": {"GET": NOBODY, "POST": NOBODY},
     "orgs.deactivate": {"POST": NOBODY},
+    # A start link is made by a member of an organisation: the world's worker is one.
+    "orgs.new_start_link": {"POST": WORKER},
     # A notice is for the one person it tells.
     "orgs.notice_seen": {"POST": OWNER},
 }
@@ -265,6 +269,7 @@ ARGS = {
     "suggestion_id": "suggestion",
     "token": "token",
     "member_token": "member_token",
+    "start_token": "start_token",
     "org_id": "org",
     "membership_id": "member",
     "notice_id": "notice",
@@ -390,6 +395,7 @@ class World:
     invite: int = 0
     token: str = ""
     member_token: str = ""  # a membership invitation for an address nobody in the world has
+    start_token: str = ""  # Willem's start link for a young person
     org: int = 0
     member: int = 0
     notice: int = 0
@@ -488,7 +494,9 @@ def organisation(app, w: World) -> None:
         db.session.add_all([member, notice])
         db.session.commit()
         w.org, w.member, w.notice = org.id, member.id, notice.id
+        start_link = start.make_link(member)
     w.member_token = link.rsplit("/", 1)[1]
+    w.start_token = start_link.rsplit("/", 1)[1]
 
 
 def accept(app, client, token: str, user_login: str) -> int:

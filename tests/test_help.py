@@ -53,6 +53,7 @@ def get_pages(app, plan_id: int, item_id: int, media_id: str = "no-such-media") 
         "item_id": item_id,
         "token": "not-a-token",
         "member_token": "not-a-token",
+        "start_token": "not-a-token",
         "media_id": media_id,
         "variant": "display",
         "goal_id": 1,

@@ -43,3 +43,11 @@ def start_link_place(user: User | None) -> Membership | None:
         .order_by(Membership.id)
         .limit(1)
     )
+
+
+def get_start_link_place() -> Membership:
+    """The current user's active membership to make a start link with, or abort with 404."""
+    membership = start_link_place(current_user)
+    if membership is None:
+        _refuse(None)
+    return membership

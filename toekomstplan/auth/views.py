@@ -105,7 +105,9 @@ def register():
             if user is not None:  # a username: no mail can reach them, so a spare key
                 key = spare_key.give_new(user)
                 sessions.start(user)
-                return spare_key.page(key, home_url(), welcome=True)
+                # A start link from a worker sends the new account back to it.
+                then = safe_next(request.args.get("next")) or home_url()
+                return spare_key.page(key, then, welcome=True)
             return render_template("auth/check_mail.html", email=form.login.data.strip())
     return render_template("auth/register.html", form=form)
 
@@ -199,7 +201,8 @@ def confirm(token: str):
     user = services.confirm_email(record)
     if user is None:  # a second tap on the link, or another request was first
         return render_template("auth/link_expired.html"), 404
-    response = finish_login(user)
+    # Registered from a worker's start link in this browser: back to it.
+    response = finish_login(user, safe_next(session.pop("after_confirm", None)))
     flash(_("Your e-mail address is confirmed. Welcome!"), "success")
     return response
 

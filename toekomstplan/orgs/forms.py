@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email
 
 from ..forms import checkboxes, max_length, required
@@ -33,3 +33,11 @@ class MemberInviteForm(FlaskForm):
 class MemberForm(FlaskForm):
     role = RadioField(_l("Role"), choices=ROLES)
     teams = checkboxes(_l("Teams"), coerce=int)  # the service keeps this organisation's only
+
+
+class StartConfirmForm(FlaskForm):
+    """What the worker of a start link will see, chosen by the young person."""
+
+    sees_intro = BooleanField(_l("Introduction"), default=True)
+    sees_about = BooleanField(_l("About me"), default=True)
+    sees_media = BooleanField(_l("Photos and videos"), default=True)

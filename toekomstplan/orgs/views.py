@@ -96,3 +96,4 @@ def register(member_token: str):
 
 
 from . import admin_views  # noqa: E402, F401  (the organisation's own pages, on this blueprint)
+from . import start_views  # noqa: E402, F401  (start links, on this blueprint)

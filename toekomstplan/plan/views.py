@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from .. import access, once, pagecache, positions
 from ..access import Action, Section
 from ..access import organisations as org_access
+from ..access import workers
 from ..limits import LimitReached
 from ..media import services as media_services
 from ..models import Plan
@@ -35,6 +36,7 @@ def start():
             "plan/shared.html",
             plans=sharing_services.overview_for(current_user),
             admin_of=org_access.admin_organisations(current_user),
+            member_of=workers.start_link_place(current_user),
         )
     return redirect(url_for("plan.home", plan_id=plan_id))
 
