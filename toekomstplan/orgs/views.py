@@ -95,5 +95,7 @@ def register(member_token: str):
     return page, (400 if form.errors else 200)
 
 
-from . import admin_views  # noqa: E402, F401  (the organisation's own pages, on this blueprint)
-from . import start_views  # noqa: E402, F401  (start links, on this blueprint)
+from . import (
+    admin_views,  # noqa: F401  (the organisation's own pages, on this blueprint)
+    start_views,  # noqa: F401  (start links, on this blueprint)
+)

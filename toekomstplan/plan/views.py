@@ -6,9 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import access, once, pagecache, positions
-from ..access import Action, Section
+from ..access import Action, Section, workers
 from ..access import organisations as org_access
-from ..access import workers
 from ..limits import LimitReached
 from ..media import services as media_services
 from ..models import Plan
