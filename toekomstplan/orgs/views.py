@@ -95,7 +95,5 @@ def register(member_token: str):
     return page, (400 if form.errors else 200)
 
 
-from . import (
-    admin_views,  # noqa: F401  (the organisation's own pages, on this blueprint)
-    start_views,  # noqa: F401  (start links, on this blueprint)
-)
+# The organisation's own pages and start links, on this blueprint.
+from . import admin_views, start_views  # noqa: E402, F401
