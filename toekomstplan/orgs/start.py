@@ -51,10 +51,12 @@ def find_link(token: str) -> StartLink:
 def use_link(link: StartLink, youth: User, sees: dict[str, bool]) -> Share:
     """Share `youth`'s plan with the link's worker as confirmed; the link is used up (a
     conditional update: of two taps at once, one shares)."""
+    membership, plan = link.membership, youth.plan
+    if plan is None:  # every young person has a plan; nothing to share without one
+        raise OrgProblem("unknown")
     if not conditional.claim_link(StartLink, link.id):
         db.session.rollback()
         raise OrgProblem("used")
-    membership, plan = link.membership, youth.plan
     share = db.session.scalar(
         sa.select(Share).where(Share.plan_id == plan.id, Share.user_id == membership.user_id)
     )
