@@ -52,16 +52,17 @@ def use_link(link: StartLink, youth: User, sees: dict[str, bool]) -> Share:
     """Share `youth`'s plan with the link's worker as confirmed; the link is used up (a
     conditional update: of two taps at once, one shares)."""
     membership, plan = link.membership, youth.plan
+    worker = membership.user
     if plan is None:  # every young person has a plan; nothing to share without one
         raise OrgProblem("unknown")
     if not conditional.claim_link(StartLink, link.id):
         db.session.rollback()
         raise OrgProblem("used")
     share = db.session.scalar(
-        sa.select(Share).where(Share.plan_id == plan.id, Share.user_id == membership.user_id)
+        sa.select(Share).where(Share.plan_id == plan.id, Share.user_id == worker.id)
     )
     if share is None:
-        share = Share(plan_id=plan.id, user_id=membership.user_id, role=ShareRole.WORKER)
+        share = Share(plan_id=plan.id, user_id=worker.id, role=ShareRole.WORKER)
         db.session.add(share)
     share.role, share.membership_id = ShareRole.WORKER, membership.id
     share.sees_intro = sees.get("intro", False)
