@@ -187,6 +187,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # worker is a member): tests/test_org_admin.py has admins of A and of B.
     "orgs.manage": {"GET": NOBODY},
     "orgs.audit_export": {"GET": NOBODY},
+    "orgs.settings": {"POST": NOBODY},
+    "orgs.delete": {"GET": NOBODY, "POST": NOBODY},
     "orgs.new_team": {"POST": NOBODY},
     "orgs.invite": {"POST": NOBODY},
     "orgs.member": {"GET": NOBODY, "POST": NOBODY},

@@ -257,3 +257,87 @@ def test_pages_opened_through_the_organisation_are_in_its_audit_export(
     login(other, world.worker.email)
     assert other.get(f"/org/{world.org}/audit.csv").status_code == 404
     assert admin_client.get(f"/org/{world.other_org}/audit.csv").status_code == 404
+
+
+def test_an_organisation_can_require_two_step_log_in_for_its_members(
+    app, admin_client, world, new_client, login
+):
+    mo = new_client()
+    login(mo, world.worker.email)
+    assert mo.get(f"/plans/{world.youth.plan.id}").status_code == 200
+    post_form(admin_client, f"/org/{world.org}/settings", {"requires_two_step": "y"})
+    with app.app_context():
+        assert db.session.get(Organisation, world.org).requires_two_step is True
+    asked = mo.get(f"/plans/{world.youth.plan.id}")
+    assert asked.status_code == 302 and asked.location.endswith("/account/two-step")
+    sam = new_client()
+    login(sam, world.youth.username)
+    assert sam.get(f"/plans/{world.youth.plan.id}").status_code == 200  # not for young people
+    two_step_on(app, world.worker)
+    assert mo.get(f"/plans/{world.youth.plan.id}").status_code == 200
+    post_form(admin_client, f"/org/{world.org}/settings", {})
+    with app.app_context():
+        assert db.session.get(Organisation, world.org).requires_two_step is False
+        events = db.session.scalars(
+            sa.select(AuditRecord.detail)
+            .where(AuditRecord.event == "settings_changed")
+            .order_by(AuditRecord.id)
+        ).all()
+        assert events == ["two_step:True", "two_step:False"]
+
+
+def test_deleting_the_organisation_ends_every_place_and_keeps_every_plan(
+    app, admin_client, world, new_client, login
+):
+    mo = new_client()
+    login(mo, world.worker.email)
+    sam = new_client()
+    login(sam, world.youth.username)
+    page = admin_client.get(f"/org/{world.org}/delete").get_data(as_text=True)
+    assert "2 members lose their place" in page
+    assert "1 young person shared their plan through Jeugdformaat" in page
+    wrong = post_form(admin_client, f"/org/{world.org}/delete", {"name": "Jeugd"})
+    assert wrong.status_code == 400
+    assert "That is not the name" in wrong.get_data(as_text=True)
+    assert (
+        post_form(admin_client, f"/org/{world.org}/delete", {"name": "Kompaan"}).status_code == 400
+    )
+    done = post_form(
+        admin_client, f"/org/{world.org}/delete", {"name": "Jeugdformaat"}, follow_redirects=True
+    )
+    assert "The young people keep their plans" in done.get_data(as_text=True)
+    assert mo.get(f"/plans/{world.youth.plan.id}").status_code == 302  # logged out at once
+    login(mo, world.worker.email)
+    assert mo.get(f"/plans/{world.youth.plan.id}").status_code == 404
+    assert mo.get(f"/plans/{db_plan_of(app, world.personal)}").status_code == 200  # Lina's own
+    home = sam.get(f"/plans/{world.youth.plan.id}").get_data(as_text=True)
+    assert "Mo's organisation stopped using Toekomstplan." in home
+    with app.app_context():
+        assert db.session.get(Organisation, world.org) is None
+        assert db.session.get(Organisation, world.other_org) is not None
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(Membership.id)).where(
+                    Membership.organisation_id == world.org
+                )
+            )
+            == 0
+        )
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(Team.id)).where(Team.organisation_id == world.org)
+            )
+            == 0
+        )
+        assert db.session.get(Share, world.through_org) is None
+        assert db.session.get(User, world.youth.id).plan is not None  # the plan stays
+        events = db.session.scalars(
+            sa.select(AuditRecord.event).where(AuditRecord.organisation_id == world.org)
+        ).all()
+        assert "organisation_deleted" in events and "share_ended" in events
+    assert admin_client.get(f"/org/{world.org}").status_code == 302  # the admin's place too
+
+
+def db_plan_of(app, share_id: int) -> int:
+    with app.app_context():
+        return db.session.get(Share, share_id).plan_id

@@ -225,3 +225,34 @@ def test_deleting_a_members_account_removes_the_membership_and_their_invitations
         assert "mo@jeugdformaat.example" not in left
         assert db.session.get(Organisation, org) is not None  # the organisation stays
         assert audit_events(app, org)  # and so does its log (ids only)
+
+
+def test_the_operator_deletes_an_organisation_and_the_plans_stay(app, client, login, make_user):
+    worker = make_user(kind="supporter", login="mo@jeugdformaat.example", name="Mo")
+    youth = make_user(name="Sam")
+    assert create(app).exit_code == 0
+    org = org_id(app)
+    with app.app_context():
+        place = Membership(organisation_id=org, user_id=worker.id)
+        db.session.add(place)
+        db.session.flush()
+        db.session.add(
+            Share(plan_id=youth.plan.id, user_id=worker.id, role="worker", membership_id=place.id)
+        )
+        db.session.commit()
+    runner = app.test_cli_runner()
+    assert "no organisation called" in runner.invoke(args=["orgs", "delete", "Kompaan"]).output
+    refused = runner.invoke(args=["orgs", "delete", "Jeugdformaat"], input="n\n")
+    assert refused.exit_code == 1 and org_id(app) == org
+    done = runner.invoke(args=["orgs", "delete", "Jeugdformaat", "--yes"])
+    assert done.exit_code == 0, done.output
+    assert "1 plan(s) were shared through it" in done.output
+    assert org_id(app) is None
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Share.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(MembershipInvite.id))) == 0
+        assert db.session.get(User, youth.id).plan is not None
+    assert audit_events(app, org)[-2:] == ["share_ended", "organisation_deleted"]
+    login(client, youth.username)
+    home = client.get(f"/plans/{youth.plan.id}").get_data(as_text=True)
+    assert "Mo's organisation stopped using Toekomstplan." in home

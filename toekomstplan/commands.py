@@ -1,6 +1,7 @@
 """Command-line tools for the operator (who runs the server) and developers."""
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
@@ -8,7 +9,9 @@ from . import demo, mail
 from .account import two_step
 from .auth import services
 from .media import consistency
-from .models import User
+from .extensions import db
+from .models import Organisation, User
+from .orgs import admin as org_admin
 from .orgs import services as orgs
 from .storage import storage
 
@@ -111,3 +114,23 @@ def orgs_create(name: str, admin_email: str) -> None:
     click.echo(f"Created {org.name}. Invitation mailed to {admin_email.strip().lower()}.")
     click.echo(f"The link (works once, for {days} days), should the mail not arrive:")
     click.echo(link)
+
+
+@orgs_group.command("delete")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do it without asking.")
+def orgs_delete(name: str, yes: bool) -> None:
+    """Delete the organisation NAME: every member's place ends, each young person who shared
+    through it is told, and every plan stays."""
+    org = db.session.scalar(sa.select(Organisation).where(Organisation.name == name))
+    if org is None:
+        raise click.ClickException(f"There is no organisation called {name!r}.")
+    if not yes:
+        click.confirm(
+            f"Delete {org.name}, its teams and {len(org.memberships)} places?", abort=True
+        )
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        plans = org_admin.delete_organisation(org, None)
+    click.echo(
+        f"Deleted {name}. {plans} plan(s) were shared through it; the young people are told."
+    )

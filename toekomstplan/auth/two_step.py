@@ -16,7 +16,7 @@ from flask import current_app
 
 from .. import conditional
 from ..extensions import db
-from ..models import RecoveryCode, User, UserKind
+from ..models import Membership, Organisation, RecoveryCode, User, UserKind
 from ..tokens import clean_code, digest
 
 RECOVERY_LENGTH = 12
@@ -102,14 +102,32 @@ def recovery_codes_left(user: User) -> int:
 
 
 def is_required(user: User) -> bool:
-    """Say whether the organisation makes two-step login a must for `user`."""
+    """Say whether two-step login is a must for `user`: for every supporter when the site
+    says so, and for the members of an organisation that requires it."""
+    if not user.is_authenticated or user.kind != UserKind.SUPPORTER:
+        return False
+    if current_app.config["REQUIRE_TWO_STEP_FOR_SUPPORTERS"]:
+        return True
     return bool(
-        current_app.config["REQUIRE_TWO_STEP_FOR_SUPPORTERS"]
-        and user.is_authenticated
-        and user.kind == UserKind.SUPPORTER
+        db.session.scalar(
+            sa.select(Membership.id)
+            .join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(
+                Membership.user_id == user.id,
+                Membership.active.is_(True),
+                Organisation.requires_two_step.is_(True),
+            )
+            .limit(1)
+        )
     )
 
 
 def must_enrol(user: User) -> bool:
-    """Say whether `user` must turn on two-step login before anything else."""
-    return is_required(user) and not user.has_two_step
+    """Say whether `user` must turn on two-step login before anything else (a supporter
+    without it pays one query a request for the question; everyone else none)."""
+    return (
+        user.is_authenticated
+        and user.kind == UserKind.SUPPORTER
+        and not user.has_two_step
+        and is_required(user)
+    )

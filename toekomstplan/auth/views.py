@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -75,11 +74,7 @@ def finish_login(user: User, target: str | None = None):
 @bp.before_app_request
 def require_two_step():
     """Send a support worker to the set-up page until two-step login is on, if required."""
-    if (
-        current_app.config["REQUIRE_TWO_STEP_FOR_SUPPORTERS"]
-        and request.endpoint not in ALLOWED_BEFORE_TWO_STEP
-        and two_step.must_enrol(current_user)
-    ):
+    if request.endpoint not in ALLOWED_BEFORE_TWO_STEP and two_step.must_enrol(current_user):
         return redirect(url_for("account.setup_two_step"))
     return None
 

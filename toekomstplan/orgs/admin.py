@@ -117,32 +117,76 @@ def deactivate(membership: Membership, actor: User, event: str = "member_deactiv
     if membership.role == MemberRole.ADMIN and not _other_active_admins(membership):
         db.session.rollback()
         raise OrgProblem("last_admin")
+    plans = _end_place(membership, actor.id, "left_organisation")
+    audit(membership.organisation_id, event, actor_id=actor.id, subject_id=membership.user_id)
+    db.session.commit()
+    return plans
+
+
+def _end_place(membership: Membership, actor_id: int | None, notice: str) -> int:
+    """End a place in the caller's transaction (see `deactivate`); return the plans told."""
     shares = list(db.session.scalars(sa.select(Share).where(Share.membership_id == membership.id)))
+    on_behalf_of = "organisation" if actor_id else "operator"
     for share in shares:
         access_log.record(share.plan_id, share.user_id, "revoked", "organisation")
         audit(
             membership.organisation_id,
             "share_ended",
-            actor_id=actor.id,
+            actor_id=actor_id,
+            on_behalf_of=on_behalf_of,
             subject_id=membership.user_id,
             plan_id=share.plan_id,
         )
         db.session.add(
             Notice(
                 user_id=share.plan.owner_id,
-                kind="left_organisation",
+                kind=notice,
                 person_id=membership.user_id,
                 organisation_id=membership.organisation_id,
             )
         )
         pagecache.plan_changed(share.plan_id)
         db.session.delete(share)
-    membership.active = False
-    membership.deactivated_at = datetime.now(UTC)
-    sessions.end_all(membership.user)
-    audit(membership.organisation_id, event, actor_id=actor.id, subject_id=membership.user_id)
-    db.session.commit()
+    if membership.active:
+        membership.active = False
+        membership.deactivated_at = datetime.now(UTC)
+        sessions.end_all(membership.user)
     return len(shares)
+
+
+def delete_organisation(org: Organisation, actor: User | None) -> int:
+    """Delete an organisation: every member's place ends as in `deactivate` (sessions, shares
+    through it, each young person told), then its teams, places and links go with it. No
+    plan is touched; the audit log stays. Return how many plans were concerned."""
+    _lock(org.id)
+    plans = sum(
+        _end_place(m, actor.id if actor else None, "organisation_ended") for m in org.memberships
+    )
+    audit(
+        org.id,
+        "organisation_deleted",
+        actor_id=actor.id if actor else None,
+        on_behalf_of="organisation" if actor else "operator",
+    )
+    db.session.delete(org)
+    db.session.commit()
+    return plans
+
+
+def change_settings(org: Organisation, requires_two_step: bool, actor: User) -> None:
+    if org.requires_two_step != requires_two_step:
+        org.requires_two_step = requires_two_step
+        audit(org.id, "settings_changed", actor_id=actor.id, detail=f"two_step:{requires_two_step}")
+    db.session.commit()
+
+
+def counts(org: Organisation) -> tuple[int, int]:
+    """How many active members, and how many plans shared through them (for the warning)."""
+    active = [m.id for m in org.memberships if m.active]
+    plans = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Share.plan_id))).where(Share.membership_id.in_(active))
+    )
+    return len(active), plans or 0
 
 
 def notices_for(user: User) -> list[Notice]:

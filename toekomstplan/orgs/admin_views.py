@@ -13,7 +13,13 @@ from .. import mail, once
 from ..access import organisations as org_access
 from ..extensions import db
 from . import admin, audit, services
-from .forms import MemberForm, MemberInviteForm, TeamForm
+from .forms import (
+    DeleteOrganisationForm,
+    MemberForm,
+    MemberInviteForm,
+    SettingsForm,
+    TeamForm,
+)
 from .views import bp
 
 PROBLEMS = {
@@ -54,6 +60,7 @@ def _page(org, team_form, invite_form, status: int = 200):
         members=admin.members(org),
         team_form=team_form,
         invite_form=invite_form,
+        settings_form=SettingsForm(data={"requires_two_step": org.requires_two_step}),
     ), status
 
 
@@ -70,6 +77,39 @@ def audit_export(org_id: int):
     response.headers["Content-Disposition"] = 'attachment; filename="audit.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/org/<int:org_id>/settings")
+@login_required
+def settings(org_id: int):
+    org = org_access.get_admin_org(org_id)
+    if not current_user.has_two_step:
+        return _two_step_first()
+    form = SettingsForm()
+    if form.validate_on_submit():
+        admin.change_settings(org, bool(form.requires_two_step.data), current_user)
+        flash(_("Saved."), "success")
+    return redirect(url_for("orgs.manage", org_id=org_id))
+
+
+@bp.route("/org/<int:org_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(org_id: int):
+    org = org_access.get_admin_org(org_id)
+    if not current_user.has_two_step:
+        return _two_step_first()
+    form = DeleteOrganisationForm()
+    if form.validate_on_submit():
+        if form.name.data.strip() != org.name:
+            form.name.errors.append(_("That is not the name. Type it exactly as it is written."))
+        else:
+            name = org.name
+            admin.delete_organisation(org, current_user)
+            flash(_("%(org)s is deleted. The young people keep their plans.", org=name), "success")
+            return redirect(url_for("plan.start"))
+    counts = admin.counts(org)
+    page = render_template("orgs/delete.html", org=org, form=form, counts=counts)
+    return page, (400 if form.errors else 200)
 
 
 @bp.post("/org/<int:org_id>/teams")

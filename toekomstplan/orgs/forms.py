@@ -41,3 +41,13 @@ class StartConfirmForm(FlaskForm):
     sees_intro = BooleanField(_l("Introduction"), default=True)
     sees_about = BooleanField(_l("About me"), default=True)
     sees_media = BooleanField(_l("Photos and videos"), default=True)
+
+
+class SettingsForm(FlaskForm):
+    """How the organisation's members log in."""
+
+    requires_two_step = BooleanField(_l("Members must log in with two steps"))
+
+
+class DeleteOrganisationForm(FlaskForm):
+    name = StringField(_l("Type the name of the organisation"), validators=[required()])
