@@ -8,8 +8,8 @@ from flask.cli import AppGroup, with_appcontext
 from . import demo, mail
 from .account import two_step
 from .auth import services
-from .media import consistency
 from .extensions import db
+from .media import consistency
 from .models import Organisation, User
 from .orgs import admin as org_admin
 from .orgs import services as orgs
