@@ -28,7 +28,13 @@ run: db
 	scripts/run-dev
 
 system-deps:
-	@scripts/ensure-system-deps chromium exiftool poppler pango emoji-font
+	@scripts/ensure-system-deps chromium exiftool poppler pango emoji-font node
+
+# The tests' real OpenID provider (npm's oidc-provider), at the version in the lock file.
+OIDC_PROVIDER := tests/oidc/node_modules/.package-lock.json
+$(OIDC_PROVIDER): tests/oidc/package-lock.json
+	@scripts/ensure-system-deps node
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -40,11 +46,11 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(STAMP) translations system-deps lint
+test: $(STAMP) translations system-deps $(OIDC_PROVIDER) lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The fast loop: lint, types and the unit tests (no browser), in under two minutes.
-check: $(STAMP) translations lint
+check: $(STAMP) translations $(OIDC_PROVIDER) lint
 	$(BIN)/pytest -q -m "not e2e" --ignore=tests/e2e $(PYTEST_ARGS)
 
 bench: $(STAMP) translations

@@ -98,6 +98,8 @@ PUBLIC = {
     "orgs.join",  # the landing page of a membership invitation: the token is the key
     "orgs.register",  # make an account from a membership invitation
     "orgs.start_page",  # a worker's start link: the token is the key (tests/test_start_links)
+    "orgs.sso_login",  # log in through an organisation's provider (tests/test_sso.py)
+    "orgs.sso_callback",  # the provider's answer: state, code and token are checked there
 }
 
 # endpoint -> {method -> the kinds that may call it}. Everyone else is refused.
@@ -188,6 +190,10 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "orgs.manage": {"GET": NOBODY},
     "orgs.audit_export": {"GET": NOBODY},
     "orgs.settings": {"POST": NOBODY},
+    "orgs.sso_settings": {"POST": NOBODY},
+    # Linking one's work account: only a member of an organisation with a provider; the
+    # world's organisation has none (tests/test_sso.py has one, and a young person refused).
+    "orgs.sso_link": {"GET": NOBODY, "POST": NOBODY},
     "orgs.delete": {"GET": NOBODY, "POST": NOBODY},
     "orgs.new_team": {"POST": NOBODY},
     "orgs.invite": {"POST": NOBODY},

@@ -64,6 +64,10 @@ def _sessions(env: str) -> dict:
         "LOGIN_LIMIT": os.environ.get("LOGIN_LIMIT", "5 per 15 minutes"),
         # Support workers see many plans: the organisation can make two-step login a must.
         "REQUIRE_TWO_STEP_FOR_SUPPORTERS": _bool("REQUIRE_TWO_STEP_FOR_SUPPORTERS", False),
+        # An organisation's OpenID provider must be https; the tests' provider on 127.0.0.1
+        # is plain http, allowed only with this test-only setting (never in production).
+        "OIDC_ALLOW_HTTP_LOOPBACK": env != "production"
+        and _bool("OIDC_ALLOW_HTTP_LOOPBACK", False),
     }
 
 

@@ -73,3 +73,36 @@ def get_notice(notice_id: int) -> Notice:
     if notice is None or not current_user.is_authenticated or notice.user_id != current_user.id:
         _refuse(None)
     return notice
+
+
+def get_own_place(org_id: int) -> Membership:
+    """The current user's active place in an organisation (to link their log-in), or 404.
+    A young person never has one."""
+    place = db.session.scalar(
+        sa.select(Membership).where(
+            Membership.organisation_id == org_id,
+            Membership.user_id == current_user.id,
+            Membership.active.is_(True),
+        )
+    )
+    if place is None or current_user.is_youth:
+        _refuse(None)
+    return place
+
+
+def sso_required_by(user: User) -> Organisation | None:
+    """The organisation whose members must log in through it, if `user` is one: then a
+    password log-in is refused for them (never for a young person)."""
+    if user.is_youth:
+        return None
+    return db.session.scalar(
+        sa.select(Organisation)
+        .join(Membership, Membership.organisation_id == Organisation.id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.active.is_(True),
+            Organisation.requires_sso.is_(True),
+            Organisation.oidc_issuer.is_not(None),
+        )
+        .limit(1)
+    )

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from .. import conditional, mail
 from ..extensions import db
-from ..models import LoginToken, Plan, TokenPurpose, User, UserKind, UserSession
+from ..models import LoginToken, Organisation, Plan, TokenPurpose, User, UserKind, UserSession
 from ..passwords import hash_password, needs_rehash, verify_password
 from ..tokens import digest, new_token
 from ..urls import external_url
@@ -258,3 +258,14 @@ def reset_password(record: LoginToken, password: str) -> User | None:
     db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
     db.session.commit()
     return user
+
+
+def sso_organisations() -> list[Organisation]:
+    """The organisations whose members may log in through their own provider."""
+    return list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.oidc_issuer.is_not(None), Organisation.oidc_secret.is_not(None))
+            .order_by(Organisation.name)
+        )
+    )

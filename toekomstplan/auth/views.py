@@ -14,10 +14,12 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
+from ..access import organisations as org_access
 from ..extensions import limiter, login_limit
-from ..models import TokenPurpose, User
+from ..models import TokenPurpose
 from ..urls import safe_next
 from . import helped, services, sessions, spare_key, two_step
+from .entry import finish_login, home_url
 from .forms import (
     ForgotForm,
     HelpedResetForm,
@@ -55,20 +57,6 @@ def _pending_user_id() -> str:
 
 def _wrong_code(response) -> bool:
     return response.status_code == 401
-
-
-def home_url() -> str:
-    return url_for("plan.start")
-
-
-def finish_login(user: User, target: str | None = None):
-    """Log `user` in, or first ask for the code when the account uses two-step login."""
-    if user.has_two_step:
-        sessions.start_pending(user, target)
-        return redirect(url_for("auth.second_step"))
-    sessions.start(user)
-    helped.tell_once(user)
-    return redirect(target or home_url())
 
 
 @bp.before_app_request
@@ -124,12 +112,26 @@ def login():
             form.password.errors.append(
                 _("This e-mail address or username and password do not match.")
             )
-            return render_template("auth/login.html", form=form), 401
+            return _login_page(form, 401)
+        if (org := org_access.sso_required_by(user)) is not None:
+            form.login.errors.append(
+                _(
+                    "%(org)s wants you to log in through %(org)s. Use the button below.",
+                    org=org.name,
+                )
+            )
+            return _login_page(form, 403)
         if user.email and not user.email_confirmed and not user.username:
             services.send_confirmation(user)
             return render_template("auth/check_mail.html", email=user.email)
         return finish_login(user, safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+    return _login_page(form)
+
+
+def _login_page(form: LoginForm, status: int = 200):
+    return render_template("auth/login.html", form=form, sso_orgs=services.sso_organisations()), (
+        status
+    )
 
 
 @bp.route("/login/code", methods=["GET", "POST"])

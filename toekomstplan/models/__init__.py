@@ -18,6 +18,7 @@ from .media import Attachment, AttachTarget, Media, MediaFile, MediaKind, MediaS
 from .meetings import Meeting
 from .organisations import (
     AuditRecord,
+    ExternalLogin,
     MemberRole,
     Membership,
     MembershipInvite,
@@ -71,6 +72,7 @@ __all__ = [
     "MemberRole",
     "Organisation",
     "StartLink",
+    "ExternalLogin",
     "Team",
     "Membership",
     "MembershipInvite",

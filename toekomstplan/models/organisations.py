@@ -41,6 +41,17 @@ class Organisation(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Its members must log in with two steps (a code from an app) before anything else.
     requires_two_step: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Its own OpenID provider: members log in "via Jeugdformaat". The client secret is kept
+    # encrypted (orgs/sso.py) and never shown again.
+    oidc_issuer: Mapped[str | None] = mapped_column(sa.String(255))
+    oidc_client_id: Mapped[str | None] = mapped_column(sa.String(255))
+    oidc_secret: Mapped[str | None] = mapped_column(sa.Text)
+    # Then its members may not log in with a password (young people always may).
+    requires_sso: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    @property
+    def has_sso(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_secret)
 
     teams: Mapped[list[Team]] = owned("organisation", order_by="Team.name")
     memberships: Mapped[list[Membership]] = owned("organisation")
@@ -105,6 +116,22 @@ class MembershipInvite(Model):
 
     organisation: Mapped[Organisation] = relationship()
     team: Mapped[Team | None] = relationship()
+
+
+class ExternalLogin(Model):
+    """An account's link to a person at an organisation's OpenID provider, keyed on the
+    provider's (issuer, subject), never on an e-mail address. Made once by the member
+    themself, logged in; a young person's account is never linked."""
+
+    __tablename__ = "external_logins"
+    __table_args__ = (sa.UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[IntPk]
+    organisation_id: Mapped[int] = _org_ref()
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(sa.String(255))
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class StartLink(Model):

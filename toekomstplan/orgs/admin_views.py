@@ -18,6 +18,7 @@ from .forms import (
     MemberForm,
     MemberInviteForm,
     SettingsForm,
+    SsoForm,
     TeamForm,
 )
 from .views import bp
@@ -34,7 +35,7 @@ PROBLEMS = {
 }
 
 
-def _two_step_first():
+def two_step_first():
     return render_template("orgs/two_step_first.html"), 403
 
 
@@ -49,18 +50,26 @@ def _invite_form(org) -> MemberInviteForm:
 def manage(org_id: int):
     org = org_access.get_admin_org(org_id)
     if not current_user.has_two_step:
-        return _two_step_first()
-    return _page(org, TeamForm(prefix="team"), _invite_form(org))
+        return two_step_first()
+    return page(org)
 
 
-def _page(org, team_form, invite_form, status: int = 200):
+def page(org, *, team_form=None, invite_form=None, sso_form=None, status: int = 200):
+    """The organisation's page; a form sent back with its problems is shown as it was."""
+    sso_data = {
+        "issuer": org.oidc_issuer,
+        "client_id": org.oidc_client_id,
+        "requires_sso": org.requires_sso,
+    }
     return render_template(
         "orgs/manage.html",
         org=org,
         members=admin.members(org),
-        team_form=team_form,
-        invite_form=invite_form,
+        team_form=team_form or TeamForm(prefix="team"),
+        invite_form=invite_form or _invite_form(org),
         settings_form=SettingsForm(data={"requires_two_step": org.requires_two_step}),
+        sso_form=sso_form
+        or SsoForm(prefix="sso", data={**sso_data, "requires_sso": org.requires_sso}),
     ), status
 
 
@@ -69,7 +78,7 @@ def _page(org, team_form, invite_form, status: int = 200):
 def audit_export(org_id: int):
     org = org_access.get_admin_org(org_id)
     if not current_user.has_two_step:
-        return _two_step_first()
+        return two_step_first()
     org_id = org.id
     services.audit(org_id, "audit_exported", actor_id=current_user.id)
     db.session.commit()
@@ -84,7 +93,7 @@ def audit_export(org_id: int):
 def settings(org_id: int):
     org = org_access.get_admin_org(org_id)
     if not current_user.has_two_step:
-        return _two_step_first()
+        return two_step_first()
     form = SettingsForm()
     if form.validate_on_submit():
         admin.change_settings(org, bool(form.requires_two_step.data), current_user)
@@ -97,7 +106,7 @@ def settings(org_id: int):
 def delete(org_id: int):
     org = org_access.get_admin_org(org_id)
     if not current_user.has_two_step:
-        return _two_step_first()
+        return two_step_first()
     form = DeleteOrganisationForm()
     if form.validate_on_submit():
         if form.name.data.strip() != org.name:
@@ -118,15 +127,15 @@ def delete(org_id: int):
 def new_team(org_id: int):
     org = org_access.get_admin_org(org_id)
     if not current_user.has_two_step:
-        return _two_step_first()
+        return two_step_first()
     form = TeamForm(prefix="team")
     if not form.validate_on_submit():
-        return _page(org, form, _invite_form(org), 400)
+        return page(org, team_form=form, status=400)
     try:
         team = admin.create_team(org, form.name.data, current_user)
     except services.OrgProblem as problem:
         form.name.errors.append(PROBLEMS[problem.reason]())
-        return _page(org, form, _invite_form(org), 400)
+        return page(org, team_form=form, status=400)
     flash(_("Team %(name)s is made.", name=team.name), "success")
     return redirect(url_for("orgs.manage", org_id=org.id))
 
@@ -137,10 +146,10 @@ def new_team(org_id: int):
 def invite(org_id: int):
     org = org_access.get_admin_org(org_id)
     if not current_user.has_two_step:
-        return _two_step_first()
+        return two_step_first()
     form = _invite_form(org)
     if not form.validate_on_submit():
-        return _page(org, TeamForm(prefix="team"), form, 400)
+        return page(org, invite_form=form, status=400)
     team = next((t for t in org.teams if t.id == form.team.data), None)
     try:
         services.invite_member(
@@ -148,10 +157,10 @@ def invite(org_id: int):
         )
     except services.OrgProblem as problem:
         form.email.errors.append(PROBLEMS[problem.reason]())
-        return _page(org, TeamForm(prefix="team"), form, 400)
+        return page(org, invite_form=form, status=400)
     except mail.NotSent:
         flash(_("The e-mail could not be sent right now. Try again later."), "error")
-        return _page(org, TeamForm(prefix="team"), form, 503)
+        return page(org, invite_form=form, status=503)
     flash(_("Invitation sent to %(email)s.", email=form.email.data.strip()), "success")
     return redirect(url_for("orgs.manage", org_id=org.id))
 
@@ -161,7 +170,7 @@ def invite(org_id: int):
 def member(membership_id: int):
     membership = org_access.get_member(membership_id)
     if not current_user.has_two_step:
-        return _two_step_first()
+        return two_step_first()
     org = membership.organisation
     form = (
         MemberForm()
@@ -187,7 +196,7 @@ def member(membership_id: int):
 def deactivate(membership_id: int):
     membership = org_access.get_member(membership_id)
     if not current_user.has_two_step:
-        return _two_step_first()
+        return two_step_first()
     org_id, name = membership.organisation_id, membership.user.name
     if not membership.active:
         flash(_("%(name)s was not active anymore.", name=name), "success")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email
 
 from ..forms import checkboxes, max_length, required
@@ -51,3 +51,14 @@ class SettingsForm(FlaskForm):
 
 class DeleteOrganisationForm(FlaskForm):
     name = StringField(_l("Type the name of the organisation"), validators=[required()])
+
+
+class SsoForm(FlaskForm):
+    """The organisation's OpenID provider; the secret is never shown again."""
+
+    issuer = StringField(
+        _l("Address of the provider (issuer)"), validators=[required(), max_length(255)]
+    )
+    client_id = StringField(_l("Client id"), validators=[required(), max_length(255)])
+    client_secret = PasswordField(_l("Client secret"), validators=[max_length(500)])
+    requires_sso = BooleanField(_l("Members must log in through the organisation"))

@@ -29,6 +29,8 @@ def _problem(reason: str) -> str:
 
 def _welcome(membership):
     flash(_("Welcome at %(org)s!", org=membership.organisation.name), "success")
+    if membership.organisation.has_sso:  # link the work account now, while logged in
+        return redirect(url_for("orgs.sso_link", org_id=membership.organisation_id))
     return redirect(url_for("plan.start"))
 
 
@@ -95,5 +97,5 @@ def register(member_token: str):
     return page, (400 if form.errors else 200)
 
 
-# The organisation's own pages and start links, on this blueprint.
-from . import admin_views, start_views  # noqa: E402, F401
+# The organisation's own pages, start links and log-in through it, on this blueprint.
+from . import admin_views, sso_views, start_views  # noqa: E402, F401
