@@ -26,9 +26,11 @@ import io
 import re
 import shutil
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 from flask import url_for
@@ -55,6 +57,7 @@ from toekomstplan.orgs import services as orgs
 from toekomstplan.orgs import start
 from toekomstplan.passwords import hash_password
 
+from . import oidc_provider
 from .conftest import (
     CSRF_INPUT,
     PASSWORD,
@@ -66,12 +69,16 @@ from .conftest import (
 from .factories import new_goal
 from .mediafiles import jpeg_with_gps, png
 
-KINDS = ("owner", "worker", "viewer", "revoked", "other", "anon")
+# An organisation's admin and team lead are members of the worker's organisation, and the
+# young person shared nothing with them: every plan page refuses them.
+KINDS = ("owner", "worker", "viewer", "revoked", "other", "org_admin", "team_lead", "anon")
 OWNER = frozenset({"owner"})
 WORKER = frozenset({"worker"})
 OWNER_WORKER = frozenset({"owner", "worker"})
 READERS = frozenset({"owner", "worker", "viewer"})
-SIGNED_IN = frozenset({"owner", "worker", "viewer", "revoked", "other"})
+SIGNED_IN = frozenset(set(KINDS) - {"anon"})
+ORG_ADMIN = frozenset({"org_admin"})
+MEMBERS = frozenset({"worker", "team_lead", "org_admin"})
 OTHER = frozenset({"other"})
 NOBODY: frozenset[str] = frozenset()
 
@@ -185,22 +192,22 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # The same for a membership invitation: only the invited address gets the membership
     # (anyone else is sent back with a message); no organisation role opens any plan.
     "orgs.accept": {"POST": SIGNED_IN},
-    # An organisation's own pages: only its admins, and nobody in this world is one (the
-    # worker is a member): tests/test_org_admin.py has admins of A and of B.
-    "orgs.manage": {"GET": NOBODY},
-    "orgs.audit_export": {"GET": NOBODY},
-    "orgs.settings": {"POST": NOBODY},
-    "orgs.sso_settings": {"POST": NOBODY},
+    # An organisation's own pages: only its admins (tests/test_org_admin.py has an admin of
+    # A against B's pages); no page of theirs opens a plan.
+    "orgs.manage": {"GET": ORG_ADMIN},
+    "orgs.audit_export": {"GET": ORG_ADMIN},
+    "orgs.settings": {"POST": ORG_ADMIN},
+    "orgs.sso_settings": {"POST": ORG_ADMIN},
     # Linking one's work account: only a member of an organisation with a provider; the
     # world's organisation has none (tests/test_sso.py has one, and a young person refused).
     "orgs.sso_link": {"GET": NOBODY, "POST": NOBODY},
-    "orgs.delete": {"GET": NOBODY, "POST": NOBODY},
-    "orgs.new_team": {"POST": NOBODY},
-    "orgs.invite": {"POST": NOBODY},
-    "orgs.member": {"GET": NOBODY, "POST": NOBODY},
-    "orgs.deactivate": {"POST": NOBODY},
-    # A start link is made by a member of an organisation: the world's worker is one.
-    "orgs.new_start_link": {"POST": WORKER},
+    "orgs.delete": {"GET": ORG_ADMIN, "POST": ORG_ADMIN},
+    "orgs.new_team": {"POST": ORG_ADMIN},
+    "orgs.invite": {"POST": ORG_ADMIN},
+    "orgs.member": {"GET": ORG_ADMIN, "POST": ORG_ADMIN},
+    "orgs.deactivate": {"POST": ORG_ADMIN},
+    # A start link is made by any active member of an organisation.
+    "orgs.new_start_link": {"POST": MEMBERS},
     # A notice is for the one person it tells.
     "orgs.notice_seen": {"POST": OWNER},
 }
@@ -351,7 +358,21 @@ def forms(w: World) -> dict:
         "account.notifications": {"by_mail": "y", "daily": "y"},
         "account.change_password": {"current": PASSWORD, "password": NEW_PASSWORD},
         "account.enable_two_step": {"code": "123456"},
-        "account.disable_two_step": {"password": PASSWORD, "code": "123456"},
+        "orgs.delete": {"name": "Jeugdformaat"},
+        "orgs.invite": {"invite-email": "nog-een@example.org", "invite-role": "worker"},
+        "orgs.member": {"role": "team_lead"},
+        "orgs.new_team": {"team-name": "Oost"},
+        "orgs.settings": {"requires_two_step": "y"},
+        "orgs.sso_settings": {
+            "sso-issuer": w.oidc_issuer,
+            "sso-client_id": oidc_provider.CLIENT_ID,
+            "sso-client_secret": oidc_provider.CLIENT_SECRET,
+        },
+        # Anja, the one kind with two-step log-in, turns it off with a real code.
+        "account.disable_two_step": {
+            "off-password": PASSWORD,
+            "off-code": pyotp.TOTP(w.admin_totp).now() if w.admin_totp else "",
+        },
         "account.delete": {"password": PASSWORD, "sure": "y"},
         "auth.login": {"login": "nobody", "password": "not the password"},
         "auth.register": {"name": "Nieuw", "login": "nieuw1", "password": NEW_PASSWORD},
@@ -404,6 +425,8 @@ class World:
     token: str = ""
     member_token: str = ""  # a membership invitation for an address nobody in the world has
     start_token: str = ""  # Willem's start link for a young person
+    admin_totp: str = ""  # the two-step secret of Anja, the organisation's admin
+    oidc_issuer: str = ""  # the tests' OpenID provider, for the admin's settings
     org: int = 0
     member: int = 0
     notice: int = 0
@@ -427,8 +450,9 @@ class World:
 
 
 def matrix_config(tmp: Path) -> dict:
-    """The settings of conftest's `app_config`, for an app that lives as long as this module."""
-    return app_settings(tmp)
+    """The settings of conftest's `app_config`, for an app that lives as long as this module;
+    the admin's OpenID provider is the tests' own, on loopback."""
+    return {**app_settings(tmp), "OIDC_ALLOW_HTTP_LOOPBACK": True}
 
 
 def browser(app):
@@ -488,7 +512,7 @@ def invite_link(client, plan_id: int, role: str, label: str) -> str:
 
 
 def organisation(app, w: World) -> None:
-    """Jeugdformaat, where Willem (the worker) works; nobody of the world is its admin. An
+    """Jeugdformaat, where Willem (the worker) works, Anja is admin and Tom team lead. An
     open membership invitation, and a notice for the owner (someone left it)."""
     with app.test_request_context():
         org = Organisation(name="Jeugdformaat")
@@ -497,6 +521,13 @@ def organisation(app, w: World) -> None:
         link = orgs.invite_member(org, "nieuw-lid@example.org", MemberRole.WORKER)
         willem = db.session.scalar(sa.select(User).where(User.email == "willem@example.org"))
         member = Membership(organisation_id=org.id, user_id=willem.id, role=MemberRole.WORKER)
+        for login, role in [("anja@example.org", "admin"), ("tom@example.org", "team_lead")]:
+            person = db.session.scalar(sa.select(User).where(User.email == login))
+            db.session.add(Membership(organisation_id=org.id, user_id=person.id, role=role))
+            # Anja has two-step log-in (turned on after her log-in; test_two_step tests it).
+            if role == "admin":
+                person.totp_secret = w.admin_totp = pyotp.random_base32()
+                person.totp_enabled_at = datetime.now(UTC)
         owner = db.session.get(Plan, w.plan).owner_id
         notice = Notice(user_id=owner, kind="left_organisation", organisation_id=org.id)
         db.session.add_all([member, notice])
@@ -529,11 +560,14 @@ def build_world(app, tmp: Path) -> tuple[World, dict]:
         ("Vera", "vera@example.org"),
         ("Rob", "rob@example.org"),
         ("Xandra", "xandra@example.org"),
+        ("Anja", "anja@example.org"),
+        ("Tom", "tom@example.org"),
     ]:
         add_user(app, UserKind.SUPPORTER, name, login)
     owner, other_youth = log_in(app, "amira"), log_in(app, "bo")
     worker, viewer = log_in(app, "willem@example.org"), log_in(app, "vera@example.org")
     revoked, other = log_in(app, "rob@example.org"), log_in(app, "xandra@example.org")
+    org_admin, team_lead = log_in(app, "anja@example.org"), log_in(app, "tom@example.org")
     w.plan, w.other_plan = (
         scalar(app, sa.select(Plan.id).join(User).where(User.username == name))
         for name in ("amira", "bo")
@@ -628,6 +662,8 @@ def build_world(app, tmp: Path) -> tuple[World, dict]:
         "viewer": viewer,
         "revoked": revoked,
         "other": other,
+        "org_admin": org_admin,
+        "team_lead": team_lead,
         "anon": browser(app),
     }
     for kind, client in clients.items():
@@ -709,6 +745,7 @@ def differences(before: dict, after: dict) -> str:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("matrix")
+    provider = oidc_provider.start(["http://127.0.0.1:5000/login/org/callback"], {})
     app = build_app(matrix_config(tmp), tmp / "instance")
     with app.app_context():
         if TEST_DATABASE_URL:
@@ -716,7 +753,9 @@ def world(tmp_path_factory):
         db.create_all()
         limiter.reset()
     w, _clients = build_world(app, tmp)
+    w.oidc_issuer = provider.issuer
     yield w
+    provider.stop()
     with app.app_context():
         db.session.remove()
         if TEST_DATABASE_URL:
