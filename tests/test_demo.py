@@ -8,6 +8,7 @@ import pyotp
 import sqlalchemy as sa
 
 from toekomstplan.demo import ADMIN_LOGIN, VIEWER_LOGIN, WORKER_LOGIN, YOUTH_LOGIN
+from toekomstplan.demo.organisation import MORE_LOGINS
 from toekomstplan.extensions import db
 from toekomstplan.models import AboutItem, Plan, User, UserKind
 
@@ -33,7 +34,8 @@ def counts(app) -> dict[str, int]:
 def test_demo_creates_the_accounts_once_and_prints_their_logins(app, runner, new_client, login):
     output = run_demo(app, runner)
     logins = dict(re.findall(r"^\s+[^:]+:\s+(\S+) / (\S+)$", output, re.MULTILINE))
-    assert set(logins) == {YOUTH_LOGIN, WORKER_LOGIN, VIEWER_LOGIN, ADMIN_LOGIN}
+    more = {login for _, login in MORE_LOGINS}
+    assert set(logins) == {YOUTH_LOGIN, WORKER_LOGIN, VIEWER_LOGIN, ADMIN_LOGIN} | more
 
     with app.app_context():
         youth = db.session.scalar(sa.select(User).where(User.username == YOUTH_LOGIN))
@@ -43,7 +45,7 @@ def test_demo_creates_the_accounts_once_and_prints_their_logins(app, runner, new
         assert worker.kind == UserKind.SUPPORTER and worker.plan is None
         assert worker.email_confirmed
     created = counts(app)
-    assert created["users"] == 4 and created["plans"] == 1
+    assert created["users"] == 9 and created["plans"] == 3
 
     for name, password in logins.items():
         assert login(new_client(), name, password).status_code == 302, name
@@ -58,6 +60,14 @@ def test_demo_creates_the_accounts_once_and_prints_their_logins(app, runner, new
     page = sanne.get(f"/plans/{youth.plan.id}/sharing").get_data(as_text=True)
     assert "Werkt bij Jeugdformaat (team Noord)" in page  # Mo, through the organisation
     assert "Niet van een organisatie" in page  # Ilse, her mother
+
+    # Mo's start link works for a new young person; Mo sees Sanne and Lotte, Eva sees Daan.
+    start = re.search(r"start link .*: http://[^/]+(/start/\S+)$", output, re.MULTILINE).group(1)
+    assert "Start your future plan" in new_client().get(start).get_data(as_text=True)
+    mo = new_client()
+    login(mo, WORKER_LOGIN, logins[WORKER_LOGIN])
+    overview = mo.get("/").get_data(as_text=True)
+    assert "Sanne" in overview and "Lotte" in overview and "Daan" not in overview
 
     again = run_demo(app, runner)
     assert "exist" in again

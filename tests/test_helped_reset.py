@@ -23,6 +23,7 @@ from toekomstplan.models import (
     UserSession,
 )
 
+from .conftest import PASSWORD
 from .factories import post_form
 
 CODE = re.compile(r'<p class="spare-key"[^>]*>([A-Z0-9-]+)</p>')
@@ -156,3 +157,26 @@ def test_the_code_form_says_what_is_missing(client, people):
     answer = _reset(client, "", "", "kort")
     assert answer.status_code == 400
     assert "Forgot your password?" in answer.get_data(as_text=True)
+
+
+def test_deleting_an_account_removes_its_codes_and_keeps_the_young_persons_told_without_name(
+    app, client, new_client, login, people
+):
+    login(client, people.worker.email)
+    _code(client, people.youth.plan.id)
+    assert post_form(
+        client, "/account/delete", {"password": PASSWORD, "sure": "y"}
+    ).status_code in (
+        200,
+        302,
+    )
+    with app.app_context():
+        assert db.session.scalar(sa.select(HelpedReset.helper_id)) is None  # the helper is gone
+    sanne = new_client()
+    login(sanne, "sanne2009")
+    assert post_form(sanne, "/account/delete", {"password": PASSWORD, "sure": "y"}).status_code in (
+        200,
+        302,
+    )
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(HelpedReset.id))) == 0

@@ -137,7 +137,8 @@ def test_a_new_key_from_the_account_page_needs_the_password(app, client, post, y
 def test_the_forgot_page_offers_the_key_and_says_what_else_to_do(client):
     page = client.get("/forgot").get_data(as_text=True)
     assert 'action="/forgot/spare-key"' in page and 'action="/forgot"' in page
-    assert "No spare key and no e-mail? Ask your support worker for help." in page
+    assert "No spare key and no e-mail? Sit down with your support worker." in page
+    assert 'action="/forgot/with-help"' in page
 
 
 # An e-mail address, added later

@@ -22,6 +22,7 @@ from toekomstplan.models import (
 from toekomstplan.orgs import sso
 
 from . import oidc_provider
+from .conftest import PASSWORD
 from .factories import post_form
 
 BASE = "http://127.0.0.1:5000"
@@ -305,3 +306,13 @@ def test_the_admin_sets_the_provider_and_the_secret_is_kept_encrypted(
             "a-new-secret-for-this-client"
         )
     assert "sso_configured" in events(app)
+
+
+def test_deleting_the_account_removes_its_link(app, client, login, world):
+    link(client, login, world)
+    assert post_form(
+        client, "/account/delete", {"password": PASSWORD, "sure": "y"}
+    ).status_code in (200, 302)
+    with app.app_context():
+        assert db.session.get(User, world.mo.id) is None
+        assert db.session.scalar(sa.select(sa.func.count(ExternalLogin.id))) == 0

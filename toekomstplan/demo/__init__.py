@@ -1,5 +1,7 @@
 """Demo data for `make run`: Sanne with a filled plan, Mo, her support worker at the
-organisation Jeugdformaat (team Noord), and Ilse, her mother, who only looks along.
+organisation Jeugdformaat (team Noord), and Ilse, her mother, who only looks along; around
+them Jeugdformaat's admin, team lead and other workers, and two more young people
+(organisation.py).
 
 `flask demo` calls `ensure()`. The plan is described in content.py and made by builder.py,
 the same builder `make bench` and the browser tests use.
@@ -21,18 +23,15 @@ from ..auth import spare_key
 from ..comments import services as comments
 from ..extensions import db
 from ..models import (
-    MemberRole,
     Membership,
-    Organisation,
     Plan,
     Share,
     ShareRole,
-    Team,
     User,
     UserKind,
 )
 from ..passwords import hash_password
-from . import content
+from . import content, organisation
 from .builder import build
 
 YOUTH_LOGIN = "sanne"
@@ -73,18 +72,6 @@ def _accounts(passwords: dict[str, str]) -> tuple[Plan, User, User]:
     db.session.add_all([youth, worker, viewer])
     db.session.commit()
     return plan, worker, viewer
-
-
-def _organisation(worker: User, admin: User) -> Membership:
-    """Jeugdformaat with teams Noord and Zuid; Mo works in team Noord, Anja is its admin."""
-    org = Organisation(name="Jeugdformaat")
-    north, south = Team(name="Noord"), Team(name="Zuid")
-    org.teams = [north, south]
-    membership = Membership(user_id=worker.id, role=MemberRole.WORKER, teams=[north])
-    org.memberships = [membership, Membership(user_id=admin.id, role=MemberRole.ADMIN)]
-    db.session.add(org)
-    db.session.commit()
-    return membership
 
 
 def _share_with_worker(plan: Plan, worker: User, membership: Membership) -> None:
@@ -151,8 +138,11 @@ def ensure() -> str | None:
     admin.totp_secret = pyotp.random_base32()  # an admin's pages need two-step log-in
     admin.totp_enabled_at = datetime.now(UTC)
     db.session.add(admin)
-    _share_with_worker(plan, worker, _organisation(worker, admin))
+    mo_place = organisation.create(worker, admin, passwords)
+    _share_with_worker(plan, worker, mo_place)
     _share_with_viewer(plan, viewer)
+    with tempfile.TemporaryDirectory() as workdir:
+        organisation.young_people(mo_place.organisation_id, passwords, Path(workdir))
     key = spare_key.give_new(plan.owner)
     text = (
         f"  Young person:   {YOUTH_LOGIN} / {passwords[YOUTH_LOGIN]}\n"
@@ -161,6 +151,13 @@ def ensure() -> str | None:
         f"  Organisation admin: {ADMIN_LOGIN} / {passwords[ADMIN_LOGIN]}\n"
         f"  The admin's two-step key (type it into an authenticator app): {admin.totp_secret}\n"
         f"  Sanne's spare key for a new password: {key.upper()}\n"
+        "  More people of Jeugdformaat:\n"
+        + "".join(
+            f"    {label}: {login} / {passwords[login]}\n"
+            for label, login in organisation.MORE_LOGINS
+        )
+        + f"  Mo's start link for a new young person (works once): "
+        f"{organisation.start_link(mo_place)}\n"
     )
     _write_logins(text)
     return text
