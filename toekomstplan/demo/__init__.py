@@ -142,7 +142,7 @@ def ensure() -> str | None:
     _share_with_worker(plan, worker, mo_place)
     _share_with_viewer(plan, viewer)
     with tempfile.TemporaryDirectory() as workdir:
-        organisation.young_people(mo_place.organisation_id, passwords, Path(workdir))
+        organisation.young_people(mo_place.organisation, passwords, Path(workdir))
     key = spare_key.give_new(plan.owner)
     text = (
         f"  Young person:   {YOUTH_LOGIN} / {passwords[YOUTH_LOGIN]}\n"

@@ -115,9 +115,9 @@ def _new(passwords: dict[str, str], login: str) -> str:
     return passwords[login]
 
 
-def young_people(org_id: int, passwords: dict[str, str], workdir: Path) -> None:
+def young_people(org: Organisation, passwords: dict[str, str], workdir: Path) -> None:
     """Daan and Lotte, with small plans, shared through Jeugdformaat."""
-    places = {place.user.email: place for place in db.session.get(Organisation, org_id).memberships}
+    places = {place.user.email: place for place in org.memberships}
     for login, name, spec, workers in (
         ("daan", "Daan", DAAN, ("eva@example.org",)),
         ("lotte", "Lotte", LOTTE, ("begeleider@example.org", "sem@example.org")),
