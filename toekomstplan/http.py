@@ -92,17 +92,25 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
+def allow_form_target(origin: str) -> None:
+    """Let this page's form lead to `origin` (its POST is answered with a redirect there,
+    which Content-Security-Policy form-action checks too)."""
+    g.form_targets = (*g.get("form_targets", ()), origin)
+
+
 def security_headers(response):
     """Send the headers every response needs."""
     style = "'self'"
     if "csp_nonce" in g:
         style += f" 'nonce-{g.csp_nonce}'"
+    # A form that leads to another site (an organisation's log-in page) names it.
+    form_action = " ".join(["'self'", *g.get("form_targets", ())])
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; "
         f"style-src {style}; img-src 'self' data: blob:; media-src 'self' blob:; "
         "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-        "form-action 'self'; frame-ancestors 'none'",
+        f"form-action {form_action}; frame-ancestors 'none'",
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"

@@ -50,6 +50,8 @@ def live_app(tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'e2e.sqlite'}",
         # Every test logs in from 127.0.0.1: the login limit would refuse the sixth.
         "RATELIMIT_ENABLED": False,
+        # The organisation's OpenID provider in these tests is the tests' own, on loopback.
+        "OIDC_ALLOW_HTTP_LOOPBACK": True,
     }
     app = build_app(settings, root / "instance")
     with app.app_context():

@@ -83,6 +83,12 @@ def check_issuer(issuer: str) -> str:
     raise SsoProblem("not_https")
 
 
+def origin(org: Organisation) -> str:
+    """The scheme and host of the organisation's provider (for the page's form-action)."""
+    parts = urlsplit(org.oidc_issuer or "")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _get_json(url: str) -> dict:
     try:
         answer = requests.get(url, timeout=TIMEOUT_SECONDS)

@@ -4,6 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import http
 from ..access import organisations as org_access
 from ..auth.entry import finish_login
 from ..extensions import db, limiter
@@ -41,6 +42,7 @@ def sso_link(org_id: int):
     if not org.has_sso:
         return _problem("not_set_up", org, 404)
     if request.method == "GET":
+        http.allow_form_target(sso.origin(org))
         return render_template("orgs/sso_link.html", org=org)
     try:
         return redirect(sso.begin(org, link=True))
