@@ -1,5 +1,6 @@
 """The pages of a start link: the worker makes it, the young person confirms what they share."""
 
+import segno
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,7 +21,15 @@ LINKS_PER_HOUR = "30 per hour"
 def new_start_link():
     membership = workers.get_start_link_place()
     link = start.make_link(membership)
-    html = render_template("orgs/start_made.html", link=link, membership=membership)
+    # A QR code the young person scans from the worker's screen, drawn here (segno).
+    qr = segno.make(link, error="m")
+    html = render_template(
+        "orgs/start_made.html",
+        link=link,
+        membership=membership,
+        qr_src=qr.svg_data_uri(scale=5),
+        qr_size=int(qr.symbol_size(scale=5)[0]),
+    )
     return html, 200, {"Cache-Control": "no-store"}
 
 
