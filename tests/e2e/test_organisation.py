@@ -208,4 +208,24 @@ def test_the_organisation_pages_have_no_axe_violations(
     scan(phone, "start-confirm")
     admin.goto(f"/login/org/{org['id']}/link")
     scan(admin, "sso-link")
+    # The worker's password help for a young person who shares with them.
+    with live_app.app_context():
+        noor = db.session.query(User).filter(User.username == f"noor-axe-{org['n']}-{locale}")
+        plan_id = noor.one().plan.id
+    admin.goto("/")
+    phone.goto(link)
+    phone.locator("main form button[type=submit]").click()  # shares with Anja, a member
+    admin.goto(f"/plans/{plan_id}/password-help")
+    scan(admin, "password-help")
+    admin.locator("main form button[type=submit]").click()
+    expect(admin.locator(".spare-key")).to_be_visible()
+    scan(admin, "password-code")
+    stranger = open_phone()
+    stranger.goto("/login/org/callback?state=made-up&code=made-up")
+    scan(stranger, "sso-problem")
+    stranger.goto("/login")
+    expect(stranger.locator(".sso a.button").first).to_be_visible()
+    scan(stranger, "login-with-organisations")
+    stranger.goto("/forgot")
+    scan(stranger, "forgot-with-help")
     assert problems == [], "\n".join(problems)
