@@ -50,6 +50,7 @@ from toekomstplan.models import (
     Share,
     Step,
     Suggestion,
+    Team,
     User,
     UserKind,
 )
@@ -206,6 +207,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "orgs.invite": {"POST": ORG_ADMIN},
     "orgs.member": {"GET": ORG_ADMIN, "POST": ORG_ADMIN},
     "orgs.deactivate": {"POST": ORG_ADMIN},
+    # A team's counts: its team lead, and the organisation's admin.
+    "orgs.team": {"GET": frozenset({"team_lead", "org_admin"})},
     # A start link is made by any active member of an organisation.
     "orgs.new_start_link": {"POST": MEMBERS},
     # A notice is for the one person it tells.
@@ -286,6 +289,7 @@ ARGS = {
     "member_token": "member_token",
     "start_token": "start_token",
     "org_id": "org",
+    "team_id": "team",
     "membership_id": "member",
     "notice_id": "notice",
     "filename": "=css/app.css",
@@ -428,6 +432,7 @@ class World:
     admin_totp: str = ""  # the two-step secret of Anja, the organisation's admin
     oidc_issuer: str = ""  # the tests' OpenID provider, for the admin's settings
     org: int = 0
+    team: int = 0  # team Noord, which Tom leads and Willem works in
     member: int = 0
     notice: int = 0
     worker_comment: int = 0
@@ -520,10 +525,15 @@ def organisation(app, w: World) -> None:
         db.session.flush()
         link = orgs.invite_member(org, "nieuw-lid@example.org", MemberRole.WORKER)
         willem = db.session.scalar(sa.select(User).where(User.email == "willem@example.org"))
-        member = Membership(organisation_id=org.id, user_id=willem.id, role=MemberRole.WORKER)
+        team = Team(organisation_id=org.id, name="Noord")
+        member = Membership(
+            organisation_id=org.id, user_id=willem.id, role=MemberRole.WORKER, teams=[team]
+        )
         for login, role in [("anja@example.org", "admin"), ("tom@example.org", "team_lead")]:
             person = db.session.scalar(sa.select(User).where(User.email == login))
-            db.session.add(Membership(organisation_id=org.id, user_id=person.id, role=role))
+            place = Membership(organisation_id=org.id, user_id=person.id, role=role)
+            place.teams = [team] if role == "team_lead" else []
+            db.session.add(place)
             # Anja has two-step log-in (turned on after her log-in; test_two_step tests it).
             if role == "admin":
                 person.totp_secret = w.admin_totp = pyotp.random_base32()
@@ -532,7 +542,7 @@ def organisation(app, w: World) -> None:
         notice = Notice(user_id=owner, kind="left_organisation", organisation_id=org.id)
         db.session.add_all([member, notice])
         db.session.commit()
-        w.org, w.member, w.notice = org.id, member.id, notice.id
+        w.org, w.member, w.notice, w.team = org.id, member.id, notice.id, team.id
         start_link = start.make_link(member)
     w.member_token = link.rsplit("/", 1)[1]
     w.start_token = start_link.rsplit("/", 1)[1]

@@ -62,6 +62,7 @@ def get_pages(app, plan_id: int, item_id: int, media_id: str = "no-such-media") 
         "invite_id": 1,
         "org_id": 1,
         "membership_id": 1,
+        "team_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import MemberRole, Membership, MembershipInvite, Notice, Organisation, User
+from ..models import MemberRole, Membership, MembershipInvite, Notice, Organisation, Team, User
+from ..models.organisations import membership_teams
 from . import _refuse
 
 
@@ -106,3 +107,33 @@ def sso_required_by(user: User) -> Organisation | None:
         )
         .limit(1)
     )
+
+
+def led_teams(user: User) -> list[Team]:
+    """The teams `user` leads as an active team lead (for the menu)."""
+    if not getattr(user, "is_authenticated", False) or user.is_youth:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Team)
+            .join(membership_teams, membership_teams.c.team_id == Team.id)
+            .join(Membership, Membership.id == membership_teams.c.membership_id)
+            .where(
+                Membership.user_id == user.id,
+                Membership.active.is_(True),
+                Membership.role == MemberRole.TEAM_LEAD,
+            )
+            .order_by(Team.name)
+        )
+    )
+
+
+def get_led_team(team_id: int) -> Team:
+    """Load a team the current user leads (or, as admin, manages), or abort with 404. What a
+    team lead sees of it are counts: never a young person's name or plan."""
+    team = db.session.get(Team, team_id)
+    if team is None or not (
+        team in led_teams(current_user) or _admin_place(current_user, team.organisation_id)
+    ):
+        _refuse(None)
+    return team

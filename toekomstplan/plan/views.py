@@ -36,6 +36,7 @@ def start():
             plans=sharing_services.overview_for(current_user),
             admin_of=org_access.admin_organisations(current_user),
             member_of=workers.start_link_place(current_user),
+            led_teams=org_access.led_teams(current_user),
         )
     return redirect(url_for("plan.home", plan_id=plan_id))
 
