@@ -66,7 +66,14 @@ def organisation(live_app, provider):
         db.session.flush()
         db.session.add(Membership(organisation_id=org.id, user_id=admin.id, role=MemberRole.ADMIN))
         db.session.commit()
-        return {"id": org.id, "name": org.name, "n": n, "admin": admin.email, "totp": secret}
+        return {
+            "id": org.id,
+            "name": org.name,
+            "n": n,
+            "admin": admin.email,
+            "admin_id": admin.id,
+            "totp": secret,
+        }
 
 
 def laptop(browser: Browser, base_url: str, locale: str = "en-GB") -> Page:
@@ -214,6 +221,27 @@ def test_the_organisation_pages_have_no_axe_violations(
     scan(phone, "start-confirm")
     admin.goto(f"/login/org/{org['id']}/link")
     scan(admin, "sso-link")
+    # A colleague's invitation as it arrives, the member page, and an admin without two-step.
+    admin.goto(f"/org/{org['id']}")
+    colleague = f"eva{org['n']}-{locale.lower()}@jf.example"
+    admin.locator("#invite-email").fill(colleague)
+    admin.locator("form[action$='/invite'] button[type=submit]").click()
+    expect(admin.locator(".flash")).to_contain_text(colleague)
+    (mail,) = Outbox(live_app.config["MAIL_OUTBOX"]).to(colleague)
+    invited = open_phone()
+    invited.goto(Outbox.link(mail))
+    scan(invited, "join")
+    admin.locator("a[href^='/org/members/']").first.click()
+    scan(admin, "member")
+    with live_app.app_context():
+        db.session.get(User, org["admin_id"]).totp_enabled_at = None
+        db.session.commit()
+    admin.goto(f"/org/{org['id']}")
+    expect(admin.locator("a[href='/account/two-step']")).to_be_visible()
+    scan(admin, "two-step-first")
+    with live_app.app_context():
+        db.session.get(User, org["admin_id"]).totp_enabled_at = datetime.now(UTC)
+        db.session.commit()
     # The worker's password help for a young person who shares with them.
     with live_app.app_context():
         noor = db.session.query(User).filter(User.username == f"noor-axe-{org['n']}-{locale}")
