@@ -54,3 +54,23 @@ def cover_form(media_id: str = "", focus: str = "center") -> dict:
         "photo": media_id,
         "focus": focus,
     }
+
+
+def statements_of(app, request) -> list[str]:
+    """Return the SQL statements the app ran while `request()` (a test-client call) ran."""
+    import sqlalchemy as sa
+
+    from toekomstplan.extensions import db
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            request()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+    return statements

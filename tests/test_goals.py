@@ -11,6 +11,7 @@ from toekomstplan.extensions import db
 from toekomstplan.goals import chart, services
 from toekomstplan.models import Attachment, Goal, GoalStatus, ProgressEvent, Step
 
+from .factories import statements_of
 from .mediafiles import jpeg_with_gps
 
 JSON = {"Accept": "application/json"}
@@ -361,18 +362,8 @@ def test_someone_elses_goal_and_step_are_404(client, post, login, make_user, new
 
 def test_goals_overview_uses_a_fixed_number_of_queries(app, client, make_goal, youth):
     def count_queries() -> int:
-        statements = []
-
-        def count(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        with app.app_context():
-            sa.event.listen(db.engine, "before_cursor_execute", count)
-            try:
-                assert client.get(f"/plans/{youth.plan.id}/goals").status_code == 200
-            finally:
-                sa.event.remove(db.engine, "before_cursor_execute", count)
-        return len(statements)
+        path = f"/plans/{youth.plan.id}/goals"
+        return len(statements_of(app, lambda: client.get(path).close()))
 
     make_goal(title="one")
     few = count_queries()

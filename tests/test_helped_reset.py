@@ -16,6 +16,7 @@ from toekomstplan.models import (
     HelpedReset,
     MemberRole,
     Membership,
+    Notice,
     Organisation,
     Share,
     ShareRole,
@@ -117,10 +118,26 @@ def test_the_worker_helps_and_the_young_person_is_told_at_the_next_log_in(
     log = phone.get(f"/plans/{plan_id}/log").get_data(as_text=True)
     assert "Mo made a code to help you make a new password. <span" in log
     assert "Your password was set again with help from Mo. All your log-ins ended." in log
-    phone.post("/logout", data={"csrf_token": ""})
+    # It stays on her plan home until she says OK, on any phone: whoever logs in first with
+    # the new password cannot make it go unnoticed.
     again = new_client()
     text = login(again, "sanne2009", NEW_PASSWORD, follow_redirects=True).get_data(as_text=True)
-    assert "with help from" not in text  # told once
+    assert "Your password was set again with help from Mo on" in text
+    with app.app_context():
+        notice = db.session.scalar(sa.select(Notice.id).where(Notice.kind == "password_helped"))
+    assert post_form(again, f"/notices/{notice}/seen").status_code == 302
+    assert "with help from" not in again.get(f"/plans/{plan_id}").get_data(as_text=True)
+
+
+def test_a_code_stops_working_when_the_worker_no_longer_shares(
+    app, client, new_client, login, people
+):
+    login(client, people.worker.email)
+    code = _code(client, people.youth.plan.id)
+    with app.app_context():
+        db.session.execute(sa.delete(Share).where(Share.user_id == people.worker.id))
+        db.session.commit()
+    assert _reset(new_client(), "sanne2009", code).status_code == 400
 
 
 def test_only_a_worker_the_young_person_shares_with_can_make_a_code(

@@ -318,18 +318,8 @@ def test_plan_with_many_photos_renders_home_in_few_queries(app, client, youth, u
     with app.app_context():
         plan = db.session.get(Plan, youth.plan.id)
         assert len(plan.media) == 6
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            app.config["PAGE_CACHE_SIZE"] = 0
-            assert client.get(f"/plans/{youth.plan.id}").status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", count)
+    app.config["PAGE_CACHE_SIZE"] = 0
+    statements = factories.statements_of(app, lambda: client.get(f"/plans/{youth.plan.id}").close())
     # The session, media (3), goals, about me, and what is new for this person (unread
     # reactions and waiting suggestions, one query made on every view; for the young person
     # also the notices of someone who left their organisation, one query).

@@ -90,6 +90,8 @@ def test_the_admin_sees_members_and_teams_but_no_plan(admin_client, world):
     page = admin_client.get(f"/org/{world.org}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "csrf" not in title  # only the name, no markup or token
     assert "Mo" in html and "mo@jeugdformaat.example" in html and "Noord" in html
     assert f"/plans/{world.youth.plan.id}" not in html  # no plan, not even a link
 

@@ -391,7 +391,9 @@ def test_revoking_counts_from_the_next_request_of_an_open_session(app, sharing, 
     assert worker.client.get(f"/plans/{sharing.plan}").status_code == 404
     assert worker.client.get(f"/goals/{sharing.goal}").status_code == 404
     assert post(worker.client, f"/goals/{sharing.goal}/comments", {"body": "Hi"}).status_code == 404
-    assert "Amira" not in text(worker.client.get("/"))
+    caseload = text(worker.client.get("/"))
+    assert f"/plans/{sharing.plan}" not in caseload
+    assert "Amira no longer shares their plan with you." in caseload  # not "nobody shared"
     assert count(app, Share, Share.user_id == worker.id) == 0
 
 

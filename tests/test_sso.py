@@ -281,7 +281,6 @@ def test_the_admin_sets_the_provider_and_the_secret_is_kept_encrypted(
         "sso-issuer": provider.issuer,
         "sso-client_id": oidc_provider.CLIENT_ID,
         "sso-client_secret": "a-new-secret-for-this-client",
-        "sso-requires_sso": "y",
     }
     app.config["OIDC_ALLOW_HTTP_LOOPBACK"] = False
     refused = post_form(client, f"/org/{world.org}/sso", form)
@@ -290,13 +289,15 @@ def test_the_admin_sets_the_provider_and_the_secret_is_kept_encrypted(
     app.config["OIDC_ALLOW_HTTP_LOOPBACK"] = True
     wrong = post_form(client, f"/org/{world.org}/sso", {**form, "sso-issuer": "http://127.0.0.1:9"})
     assert "does not answer at this address" in wrong.get_data(as_text=True)
+    must = post_form(client, f"/org/{world.org}/sso", {**form, "sso-requires_sso": "y"})
+    assert "Link your own work account first" in must.get_data(as_text=True)  # no lock-out
     saved = post_form(client, f"/org/{world.org}/sso", form)
     assert saved.status_code == 302
     page = client.get(f"/org/{world.org}").get_data(as_text=True)
     assert "a-new-secret-for-this-client" not in page
     with app.app_context():
         org = db.session.get(Organisation, world.org)
-        assert org.requires_sso is True
+        assert org.requires_sso is False
         assert "a-new-secret" not in org.oidc_secret
         assert sso.decrypt_secret(org) == "a-new-secret-for-this-client"
     kept = post_form(client, f"/org/{world.org}/sso", {**form, "sso-client_secret": ""})
@@ -305,6 +306,9 @@ def test_the_admin_sets_the_provider_and_the_secret_is_kept_encrypted(
         assert sso.decrypt_secret(db.session.get(Organisation, world.org)) == (
             "a-new-secret-for-this-client"
         )
+    other = {**form, "sso-client_id": "another-client", "sso-client_secret": ""}
+    moved = post_form(client, f"/org/{world.org}/sso", other)
+    assert "again, when the address or the client id changed" in moved.get_data(as_text=True)
     assert "sso_configured" in events(app)
 
 
@@ -316,3 +320,25 @@ def test_deleting_the_account_removes_its_link(app, client, login, world):
     with app.app_context():
         assert db.session.get(User, world.mo.id) is None
         assert db.session.scalar(sa.select(sa.func.count(ExternalLogin.id))) == 0
+
+
+def test_a_required_log_in_sends_an_unlinked_member_to_link_and_survives_crafted_answers(
+    app, client, new_client, login, world, mails
+):
+    with app.app_context():
+        db.session.get(Organisation, world.org).requires_sso = True
+        db.session.commit()
+    first = login(client, world.mo.email)  # not linked yet: once more with the password
+    assert first.status_code == 302 and first.location.endswith(f"/login/org/{world.org}/link")
+    phone = new_client()
+    phone.get(f"/login/org/{world.org}")  # an attempt is open in this browser
+    for query in ("state=%C3%A9&code=x", "state=&code=", "error=access_denied", "code=x"):
+        answer = phone.get(f"/login/org/callback?{query}")
+        assert answer.status_code == 400, query
+    link(new_client(), login, world)
+    reset = new_client()
+    post_form(reset, "/forgot", {"email": world.mo.email})
+    path = mails.link(mails.to(world.mo.email)[-1])
+    done = post_form(reset, path, {"password": "een heel nieuw wachtwoord"}, follow_redirects=True)
+    assert "wants you to log in through Jeugdformaat" in done.get_data(as_text=True)
+    assert "Hi Mo" not in logged_in_as(reset)  # a reset link does not get round the rule

@@ -42,7 +42,6 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.Column('used_at', sa.DateTime(), nullable=True),
-    sa.Column('told_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['helper_id'], ['users.id'], name=op.f('fk_helped_resets_helper_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_helped_resets_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_helped_resets'))

@@ -12,7 +12,16 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import MemberRole, Membership, MembershipInvite, Notice, Organisation, Team, User
+from ..models import (
+    ExternalLogin,
+    MemberRole,
+    Membership,
+    MembershipInvite,
+    Notice,
+    Organisation,
+    Team,
+    User,
+)
 from ..models.organisations import membership_teams
 from . import _refuse
 
@@ -91,12 +100,14 @@ def get_own_place(org_id: int) -> Membership:
     return place
 
 
-def sso_required_by(user: User) -> Organisation | None:
-    """The organisation whose members must log in through it, if `user` is one: then a
-    password log-in is refused for them (never for a young person)."""
+def sso_required_by(user: User) -> tuple[Organisation, bool] | None:
+    """The organisation whose members must log in through it, if `user` is one, and whether
+    they linked their work account there: a linked member's password log-in is refused; one
+    who has not linked yet logs in once more with the password, to link (never a young
+    person: they always log in with their own account)."""
     if user.is_youth:
         return None
-    return db.session.scalar(
+    org = db.session.scalar(
         sa.select(Organisation)
         .join(Membership, Membership.organisation_id == Organisation.id)
         .where(
@@ -107,6 +118,14 @@ def sso_required_by(user: User) -> Organisation | None:
         )
         .limit(1)
     )
+    if org is None:
+        return None
+    linked = db.session.scalar(
+        sa.select(ExternalLogin.id).where(
+            ExternalLogin.user_id == user.id, ExternalLogin.issuer == org.oidc_issuer
+        )
+    )
+    return org, linked is not None
 
 
 def led_teams(user: User) -> list[Team]:

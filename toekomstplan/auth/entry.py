@@ -4,7 +4,7 @@ straight in, or first the two-step code when the account uses it."""
 from flask import redirect, url_for
 
 from ..models import User
-from . import helped, sessions
+from . import sessions
 
 
 def home_url() -> str:
@@ -17,5 +17,4 @@ def finish_login(user: User, target: str | None = None):
         sessions.start_pending(user, target)
         return redirect(url_for("auth.second_step"))
     sessions.start(user)
-    helped.tell_once(user)
     return redirect(target or home_url())

@@ -3,8 +3,9 @@
 A worker the young person shares their plan with makes a one-time code (valid 15 minutes,
 shown only to the worker). The young person types it on their own phone with their username
 and a new password. Using it ends every session of the account, is written to the young
-person's access log, and is told to them at their next log-in ("Je wachtwoord is opnieuw
-ingesteld met hulp van Mo op 3 december"), so help nobody asked for does not go unnoticed.
+person's access log, and is told to them on their plan home until they say "OK" ("Je
+wachtwoord is opnieuw ingesteld met hulp van Mo op 3 december"), so help nobody asked for
+does not go unnoticed, also when someone else logs in with the new password first.
 
 Eight readable symbols are about 40 random bits: with 15 minutes, one code at a time and the
 log-in throttle on the form, guessing is out of reach; only its digest is stored.
@@ -16,13 +17,10 @@ import hmac
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import flash
-from flask_babel import format_date
-from flask_babel import gettext as _
 
 from .. import access_log, conditional
 from ..extensions import db
-from ..models import HelpedReset, Plan, User
+from ..models import HelpedReset, Notice, Plan, Share, ShareRole, User
 from ..passwords import hash_password
 from ..tokens import clean_code, digest, readable_code
 from . import services, sessions
@@ -69,6 +67,8 @@ def reset_password(login: str, code: str, password: str) -> User | None:
         )
     if user is None or helped is None or not hmac.compare_digest(helped.code_hash, typed):
         return None
+    if not _still_helps(user, helped):  # the worker's share ended since the code was made
+        return None
     won = conditional.update_one(
         sa.update(HelpedReset)
         .where(HelpedReset.id == helped.id, HelpedReset.used_at.is_(None))
@@ -81,38 +81,20 @@ def reset_password(login: str, code: str, password: str) -> User | None:
     sessions.end_all(user)
     if user.plan is not None:
         access_log.record(user.plan.id, helped.helper_id, "reset_helped")
+    # On the plan home until the young person says "OK": someone who logs in with the new
+    # password first (the worker) cannot make it go unnoticed.
+    db.session.add(Notice(user_id=user.id, kind="password_helped", person_id=helped.helper_id))
     db.session.commit()
     return user
 
 
-def tell_once(user: User) -> None:
-    """At log-in: tell the young person, once, that their password was set with help."""
-    helped = db.session.scalar(
-        sa.select(HelpedReset)
-        .where(
-            HelpedReset.user_id == user.id,
-            HelpedReset.used_at.is_not(None),
-            HelpedReset.told_at.is_(None),
+def _still_helps(user: User, helped: HelpedReset) -> bool:
+    """The code's maker still has a worker's share of the young person's plan."""
+    if user.plan is None or helped.helper_id is None:
+        return False
+    share = db.session.scalar(
+        sa.select(Share.role).where(
+            Share.plan_id == user.plan.id, Share.user_id == helped.helper_id
         )
-        .order_by(HelpedReset.id.desc())
-        .limit(1)
     )
-    if helped is None:
-        return
-    helper = helped.helper.name if helped.helper else _("someone who helped you")
-    flash(
-        _(
-            "Your password was set again with help from %(name)s on %(date)s. Did you not "
-            "ask for that? Choose a new password on your account page and tell someone you "
-            "trust.",
-            name=helper,
-            date=format_date(helped.used_at, "d MMMM"),
-        ),
-        "success",
-    )
-    db.session.execute(
-        sa.update(HelpedReset)
-        .where(HelpedReset.user_id == user.id, HelpedReset.used_at.is_not(None))
-        .values(told_at=datetime.now(UTC))
-    )
-    db.session.commit()
+    return share == ShareRole.WORKER

@@ -29,7 +29,7 @@ def password_help(plan_id: int):
 @bp.post("/forgot/with-help")
 @limiter.limit(
     login_limit,
-    key_func=lambda: "helped|" + _login_key(),
+    key_func=lambda: "helped|" + _login_key("help-login"),
     deduct_when=lambda response: response.status_code == 400,
 )
 def forgot_with_help():

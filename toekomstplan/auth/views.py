@@ -18,7 +18,7 @@ from ..access import organisations as org_access
 from ..extensions import limiter, login_limit
 from ..models import TokenPurpose
 from ..urls import safe_next
-from . import helped, services, sessions, spare_key, two_step
+from . import services, sessions, spare_key, two_step
 from .entry import finish_login, home_url
 from .forms import (
     ForgotForm,
@@ -46,8 +46,8 @@ ALLOWED_BEFORE_TWO_STEP = {
 TWO_STEP_ACCOUNT_LIMIT = "30 per day"
 
 
-def _login_key() -> str:
-    login = (request.form.get("login") or "").strip().lower()[:254]
+def _login_key(field: str = "login") -> str:
+    login = (request.form.get(field) or "").strip().lower()[:254]
     return f"{get_remote_address()}|{login}"
 
 
@@ -113,7 +113,11 @@ def login():
                 _("This e-mail address or username and password do not match.")
             )
             return _login_page(form, 401)
-        if (org := org_access.sso_required_by(user)) is not None:
+        duty = org_access.sso_required_by(user)
+        if duty is not None and not duty[1]:  # not linked yet: to the link page, once more
+            return finish_login(user, url_for("orgs.sso_link", org_id=duty[0].id))
+        if duty is not None:
+            org = duty[0]
             form.login.errors.append(
                 _(
                     "%(org)s wants you to log in through %(org)s. Use the button below.",
@@ -164,7 +168,6 @@ def second_step():
             )
             return render_template("auth/two_step.html", form=form, recovery=recovery), 401
         sessions.start(pending.user)
-        helped.tell_once(pending.user)
         if kind == two_step.CodeKind.RECOVERY:
             left = two_step.recovery_codes_left(pending.user)
             flash(
@@ -262,6 +265,17 @@ def reset(token: str):
         if user is None:  # the same link used by another request meanwhile
             return render_template("auth/link_expired.html"), 404
         session.clear()
+        duty = org_access.sso_required_by(user)
+        if duty is not None and duty[1]:  # the organisation's log-in, not a password
+            flash(_("Your new password is saved."), "success")
+            flash(
+                _(
+                    "%(org)s wants you to log in through %(org)s. Use the button below.",
+                    org=duty[0].name,
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.login"))
         # A reset link proves the mailbox, not the phone: two-step login still asks the code.
         response = finish_login(user)
         flash(_("Your new password is saved."), "success")

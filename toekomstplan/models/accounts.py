@@ -153,7 +153,7 @@ class UploadSlot(Model):
 class HelpedReset(Model):
     """A one-time code a worker makes, with the young person beside them, for a new password
     without e-mail: valid 15 minutes, stored hashed, shown only to the worker. Once used, the
-    young person is told at their next log-in who helped and when (`told_at`)."""
+    young person is told on their plan home who helped and when (a Notice)."""
 
     __tablename__ = "helped_resets"
 
@@ -164,6 +164,5 @@ class HelpedReset(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     helper: Mapped[User | None] = relationship(foreign_keys=[helper_id])

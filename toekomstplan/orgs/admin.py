@@ -70,7 +70,7 @@ def _other_active_admins(membership: Membership) -> int:
     return count or 0
 
 
-def _lock(org_id: int) -> None:
+def lock(org_id: int) -> None:
     """Hold the organisation's row until commit (a write that changes nothing): two admins
     acting at once cannot both take away the other one's admin place."""
     db.session.execute(
@@ -82,7 +82,7 @@ def change(membership: Membership, role: str, team_ids: set[int], actor: User) -
     """Give a member another role and other teams; the last admin stays admin."""
     if role not in set(MemberRole):
         raise OrgProblem("no_role")
-    _lock(membership.organisation_id)
+    lock(membership.organisation_id)
     if membership.role == MemberRole.ADMIN and role != MemberRole.ADMIN:
         if not _other_active_admins(membership):
             db.session.rollback()
@@ -113,7 +113,7 @@ def change(membership: Membership, role: str, team_ids: set[int], actor: User) -
 def deactivate(membership: Membership, actor: User, event: str = "member_deactivated") -> int:
     """End a member's place: their sessions and every share they hold through it end at once,
     and each young person concerned is told. Return how many plans were concerned."""
-    _lock(membership.organisation_id)
+    lock(membership.organisation_id)
     if membership.role == MemberRole.ADMIN and not _other_active_admins(membership):
         db.session.rollback()
         raise OrgProblem("last_admin")
@@ -158,7 +158,7 @@ def delete_organisation(org: Organisation, actor: User | None) -> int:
     """Delete an organisation: every member's place ends as in `deactivate` (sessions, shares
     through it, each young person told), then its teams, places and links go with it. No
     plan is touched; the audit log stays. Return how many plans were concerned."""
-    _lock(org.id)
+    lock(org.id)
     plans = sum(
         _end_place(m, actor.id if actor else None, "organisation_ended") for m in org.memberships
     )

@@ -32,10 +32,9 @@ from flask import current_app, session
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import ExternalLogin, Membership, Organisation, User
+from ..models import ExternalLogin, Organisation, User
 from ..urls import external_url
 from .services import OrgProblem, audit
 
@@ -70,32 +69,39 @@ def decrypt_secret(org: Organisation) -> str:
 
 def check_issuer(issuer: str) -> str:
     """Return the issuer URL if it may be used: https, or http on loopback in tests."""
-    issuer = issuer.strip().rstrip("/")
-    parts = urlsplit(issuer)
-    if parts.scheme == "https" and parts.hostname:
+    issuer = issuer.strip()  # kept as entered: the id token's "iss" must match it exactly
+    try:
+        parts = urlsplit(issuer)
+        host = parts.hostname
+    except ValueError as error:  # "https://[x"
+        raise SsoProblem("not_https") from error
+    if parts.scheme == "https" and host:
         return issuer
     if parts.scheme == "http" and current_app.config["OIDC_ALLOW_HTTP_LOOPBACK"]:
         try:
-            if ip_address(parts.hostname or "").is_loopback:
+            if ip_address(host or "").is_loopback:
                 return issuer
         except ValueError:
             pass
     raise SsoProblem("not_https")
 
 
-def origin(org: Organisation) -> str:
-    """The scheme and host of the organisation's provider (for the page's form-action)."""
-    parts = urlsplit(org.oidc_issuer or "")
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
 
 def _get_json(url: str) -> dict:
+    """A JSON object from the provider, or SsoProblem "unreachable" (never a 500)."""
     try:
         answer = requests.get(url, timeout=TIMEOUT_SECONDS)
         answer.raise_for_status()
-        return answer.json()
+        document = answer.json()
     except (requests.RequestException, ValueError) as error:
         raise SsoProblem("unreachable") from error
+    if not isinstance(document, dict):
+        raise SsoProblem("unreachable")
+    return document
 
 
 def metadata(issuer: str) -> dict:
@@ -103,11 +109,19 @@ def metadata(issuer: str) -> dict:
     cached = _metadata.get(issuer)
     if cached and cached[0] > time.monotonic():
         return cached[1]
-    document = _get_json(f"{issuer}/.well-known/openid-configuration")
+    document = _get_json(f"{issuer.rstrip('/')}/.well-known/openid-configuration")
+    endpoints = ("authorization_endpoint", "token_endpoint", "jwks_uri")
     if document.get("issuer") != issuer or "S256" not in document.get(
         "code_challenge_methods_supported", ["S256"]
     ):
         raise SsoProblem("unreachable")
+    # Every address the flow will use follows the issuer's rule (https), also userinfo.
+    for name in (*endpoints, "userinfo_endpoint"):
+        value = document.get(name)
+        if name in endpoints or value is not None:
+            if not isinstance(value, str):
+                raise SsoProblem("unreachable")
+            check_issuer(value)
     _metadata[issuer] = (time.monotonic() + METADATA_SECONDS, document)
     return document
 
@@ -124,8 +138,13 @@ def configure(
     must answer with its discovery document before anything is saved."""
     issuer = check_issuer(issuer)
     client_id = client_id.strip()
-    if not client_id or not (secret.strip() or org.oidc_secret):
+    # The stored secret goes only to the provider it was given for: another issuer or
+    # client id needs the secret again, so a changed address cannot collect the old one.
+    same_client = (issuer, client_id) == (org.oidc_issuer, org.oidc_client_id)
+    if not client_id or not (secret.strip() or (org.oidc_secret and same_client)):
         raise SsoProblem("incomplete")
+    if requires_sso and not _has_link(org, actor, issuer):
+        raise SsoProblem("link_first")
     metadata(issuer)
     org.oidc_issuer, org.oidc_client_id = issuer, client_id[:255]
     if secret.strip():
@@ -133,6 +152,25 @@ def configure(
     org.requires_sso = requires_sso
     audit(org.id, "sso_configured", actor_id=actor.id, detail=f"required:{requires_sso}")
     db.session.commit()
+
+
+def _has_link(org: Organisation, user: User, issuer: str) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(ExternalLogin.id).where(
+                ExternalLogin.user_id == user.id, ExternalLogin.issuer == issuer
+            )
+        )
+        is not None
+    )
+
+
+def form_origin(org: Organisation) -> str:
+    """Where the link page's form leads: the provider's authorisation page."""
+    try:
+        return origin_of(metadata(org.oidc_issuer or "")["authorization_endpoint"])
+    except SsoProblem:
+        return origin_of(org.oidc_issuer or "")
 
 
 def _client(org: Organisation) -> OAuth2Session:
@@ -173,7 +211,8 @@ def finish(args) -> tuple[Organisation, dict, bool]:
     attempt = session.pop("oidc", None)  # one attempt, one answer
     if not attempt or attempt["until"] < time.time():
         raise SsoProblem("no_attempt")
-    if not hmac.compare_digest(str(args.get("state", "")), attempt["state"]):
+    state = str(args.get("state", "")).encode()
+    if not hmac.compare_digest(state, str(attempt["state"]).encode()):
         raise SsoProblem("no_attempt")
     org = db.session.get(Organisation, attempt["org"])
     if org is None or not org.has_sso:
@@ -192,7 +231,10 @@ def finish(args) -> tuple[Organisation, dict, bool]:
     except (requests.RequestException, ValueError, AuthlibBaseError) as error:
         # An answer like invalid_grant (a code used twice) is Authlib's OAuthError.
         raise SsoProblem("refused_there") from error
-    claims = _verify(token.get("id_token", ""), org, document, attempt["nonce"])
+    id_token = token.get("id_token")
+    if not isinstance(id_token, str):
+        raise SsoProblem("bad_token")
+    claims = _verify(id_token, org, document, attempt["nonce"])
     if "email" not in claims and document.get("userinfo_endpoint"):
         claims = {**_userinfo(document["userinfo_endpoint"], token, claims["sub"]), **claims}
     return org, claims, bool(attempt["link"])
@@ -211,7 +253,7 @@ def _userinfo(url: str, token: dict, subject: str) -> dict:
         info = answer.json()
     except (requests.RequestException, ValueError) as error:
         raise SsoProblem("unreachable") from error
-    if info.get("sub") != subject:
+    if not isinstance(info, dict) or info.get("sub") != subject:
         raise SsoProblem("bad_token")
     return {key: info[key] for key in ("email", "email_verified", "name") if key in info}
 
@@ -231,59 +273,6 @@ def _verify(id_token: str, org: Organisation, document: dict, nonce: str) -> dic
             exp={"essential": True},
             nonce={"essential": True, "value": nonce},
         ).validate(token.claims)
-    except (JoseError, ValueError) as error:
+    except (JoseError, ValueError, TypeError, KeyError) as error:
         raise SsoProblem("bad_token") from error
     return token.claims
-
-
-def linked_user(org: Organisation, claims: dict) -> User:
-    """The member an (issuer, subject) is linked to, with an active place in `org`."""
-    link = db.session.scalar(
-        sa.select(ExternalLogin).where(
-            ExternalLogin.issuer == org.oidc_issuer,
-            ExternalLogin.subject == str(claims["sub"]),
-            ExternalLogin.organisation_id == org.id,
-        )
-    )
-    if link is None:
-        raise SsoProblem("not_linked")
-    user = db.session.get(User, link.user_id)
-    place = user and db.session.scalar(
-        sa.select(Membership).where(
-            Membership.organisation_id == org.id,
-            Membership.user_id == user.id,
-            Membership.active.is_(True),
-        )
-    )
-    if user is None or user.is_youth or place is None:
-        raise SsoProblem("not_member")
-    audit(org.id, "sso_login", actor_id=user.id, subject_id=user.id)
-    db.session.commit()
-    return user
-
-
-def link_account(org: Organisation, claims: dict, user: User, place: Membership | None) -> None:
-    """Link the logged-in member to their person at the provider, once."""
-    if place is None or user.is_youth:
-        raise SsoProblem("not_member")
-    email = str(claims.get("email") or "").lower()
-    if claims.get("email_verified") is not True or email != (user.email or "").lower():
-        raise SsoProblem("email_differs")
-    issuer, subject = org.oidc_issuer or "", str(claims["sub"])
-    taken = db.session.scalar(
-        sa.select(ExternalLogin.user_id).where(
-            ExternalLogin.issuer == issuer, ExternalLogin.subject == subject
-        )
-    )
-    if taken is not None and taken != user.id:
-        raise SsoProblem("linked_elsewhere")
-    if taken is None:
-        db.session.add(
-            ExternalLogin(organisation_id=org.id, user_id=user.id, issuer=issuer, subject=subject)
-        )
-        audit(org.id, "sso_linked", actor_id=user.id, subject_id=user.id)
-    try:
-        db.session.commit()
-    except IntegrityError as error:  # linked by another request at the same moment
-        db.session.rollback()
-        raise SsoProblem("linked_elsewhere") from error

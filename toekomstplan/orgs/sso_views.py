@@ -9,7 +9,7 @@ from ..access import organisations as org_access
 from ..auth.entry import finish_login
 from ..extensions import db, limiter
 from ..models import Organisation
-from . import admin_views, sso
+from . import admin_views, sso, sso_links
 from .forms import SsoForm
 from .views import bp
 
@@ -42,7 +42,7 @@ def sso_link(org_id: int):
     if not org.has_sso:
         return _problem("not_set_up", org, 404)
     if request.method == "GET":
-        http.allow_form_target(sso.origin(org))
+        http.allow_form_target(sso.form_origin(org))
         return render_template("orgs/sso_link.html", org=org)
     try:
         return redirect(sso.begin(org, link=True))
@@ -59,10 +59,10 @@ def sso_callback():
             if not current_user.is_authenticated:
                 raise sso.SsoProblem("no_attempt")
             place = org_access.get_own_place(org.id)
-            sso.link_account(org, claims, current_user, place)
+            sso_links.link_account(org, claims, current_user, place)
             flash(_("Done. From now on you can log in with %(org)s.", org=org.name), "success")
             return redirect(url_for("plan.start"))
-        user = sso.linked_user(org, claims)
+        user = sso_links.linked_user(org, claims)
     except sso.SsoProblem as problem:
         # For the operator: why (never a token or a claim), and what the library said.
         cause = problem.__cause__
@@ -100,7 +100,13 @@ def sso_settings(org_id: int):
 
 SETTINGS_PROBLEMS = {
     "not_https": lambda: _("The address of the provider must start with https://."),
-    "incomplete": lambda: _("Fill in the client id and the client secret."),
+    "incomplete": lambda: _(
+        "Fill in the client id and the client secret (again, when the address or the client "
+        "id changed)."
+    ),
+    "link_first": lambda: _(
+        "Link your own work account first (log in with it once), then make it a must."
+    ),
     "unreachable": lambda: _(
         "The provider does not answer at this address, or says it is another provider. "
         "Check the address (the issuer)."

@@ -11,12 +11,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from .. import access_log, conditional, pagecache
 from ..extensions import db
 from ..models import Membership, Share, ShareRole, StartLink, User
 from ..tokens import digest, new_token
 from ..urls import external_url
+from .admin import lock
 from .services import OrgProblem, audit
 
 LINK_DAYS = 7
@@ -55,6 +57,11 @@ def use_link(link: StartLink, youth: User, sees: dict[str, bool]) -> Share:
     worker = membership.user
     if plan is None:  # every young person has a plan; nothing to share without one
         raise OrgProblem("unknown")
+    lock(membership.organisation_id)  # ending the worker's place waits, or goes first
+    db.session.refresh(membership)
+    if not membership.active:
+        db.session.rollback()
+        raise OrgProblem("gone")
     if not conditional.claim_link(StartLink, link.id):
         db.session.rollback()
         raise OrgProblem("used")
@@ -77,5 +84,19 @@ def use_link(link: StartLink, youth: User, sees: dict[str, bool]) -> Share:
     )
     access_log.record(plan.id, membership.user_id, "joined", f"role:{ShareRole.WORKER}")
     pagecache.plan_changed(plan.id)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # another start link of this worker, at the same moment
+        db.session.rollback()
+        raise OrgProblem("used") from error
     return share
+
+
+def existing_share(link: StartLink, youth: User) -> Share | None:
+    """The share the young person already gives this worker, if any (the form starts there)."""
+    if youth.plan is None:
+        return None
+    worker = link.membership.user
+    return db.session.scalar(
+        sa.select(Share).where(Share.plan_id == youth.plan.id, Share.user_id == worker.id)
+    )

@@ -55,7 +55,12 @@ def start_page(start_token: str):
         return render_template("orgs/start.html", link=link, here=here, form=None)
     if not current_user.is_youth:
         return render_template("orgs/start.html", link=link, here=here, form=None, not_youth=True)
-    form = StartConfirmForm()
+    existing = start.existing_share(link, current_user)
+    form = (
+        StartConfirmForm(obj=existing)  # what the worker sees now is where the form starts
+        if existing is not None and request.method == "GET"
+        else StartConfirmForm()
+    )
     if form.validate_on_submit():
         sees = {
             "intro": form.sees_intro.data,

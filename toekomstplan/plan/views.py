@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from .. import access, once, pagecache, positions
 from ..access import Action, Section, workers
 from ..access import organisations as org_access
+from ..caseload import pages as caseload_pages
 from ..limits import LimitReached
 from ..media import services as media_services
 from ..models import Plan
@@ -30,13 +31,14 @@ def start():
     if not current_user.is_authenticated:
         return render_template("plan/welcome.html")
     plan_id = access.own_plan_id(current_user)
-    if plan_id is None:
+    if plan_id is None:  # a supporter: their caseload is their home
+        user = current_user._get_current_object()
         return render_template(
             "plan/shared.html",
-            plans=sharing_services.overview_for(current_user),
-            admin_of=org_access.admin_organisations(current_user),
-            member_of=workers.start_link_place(current_user),
-            led_teams=org_access.led_teams(current_user),
+            **caseload_pages.context(user, request.args),
+            admin_of=org_access.admin_organisations(user),
+            member_of=workers.start_link_place(user),
+            led_teams=org_access.led_teams(user),
         )
     return redirect(url_for("plan.home", plan_id=plan_id))
 

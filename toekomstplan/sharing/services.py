@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import access, access_log, conditional, mail, pagecache
-from ..access import Section
 from ..extensions import db
 from ..models import (
     AccessEvent,
-    Comment,
     Goal,
     HiddenGoal,
     Invite,
     Plan,
-    ProgressEvent,
     Share,
     ShareRole,
     User,
@@ -193,64 +189,6 @@ def access_events(plan: Plan, limit: int = 300) -> list[AccessEvent]:
             .limit(limit)
         )
     )
-
-
-@dataclass
-class SharedPlan:
-    share: Share
-    plan: Plan
-    progress: int  # progress events since the last visit
-    achieved: int
-    evidence: int
-    comments: int  # comments and replies by others since the last visit
-    last_change: datetime | None
-
-    @property
-    def changes(self) -> int:
-        return self.progress + self.achieved + self.evidence + self.comments
-
-
-def overview_for(user: User) -> list[SharedPlan]:
-    """Return every plan shared with `user`, with what changed since their last visit."""
-    result = []
-    for share in db.session.scalars(sa.select(Share).where(Share.user_id == user.id)):
-        since = share.last_visit_at or share.created_at
-        hidden = share.hidden_goal_ids or {0}
-        events = db.session.execute(
-            sa.select(ProgressEvent.kind, ProgressEvent.value, ProgressEvent.at)
-            .join(Goal, Goal.id == ProgressEvent.goal_id)
-            .where(Goal.plan_id == share.plan_id, ProgressEvent.at > since, Goal.id.not_in(hidden))
-        ).all()
-        talk = access.share_sees(share, Section.REACTIONS)
-        comments = (
-            db.session.execute(
-                sa.select(Comment.created_at)
-                .join(Goal, Goal.id == Comment.goal_id)
-                .where(
-                    Goal.plan_id == share.plan_id,
-                    Comment.created_at > since,
-                    Comment.author_id != user.id,
-                    Goal.id.not_in(hidden),
-                )
-            ).all()
-            if talk
-            else []
-        )
-        moments = [e.at for e in events] + [c.created_at for c in comments]
-        result.append(
-            SharedPlan(
-                share=share,
-                plan=share.plan,
-                progress=sum(1 for e in events if e.kind in ("step_done", "estimate", "rating")),
-                achieved=sum(1 for e in events if e.kind == "status" and e.value == "achieved"),
-                evidence=sum(1 for e in events if e.kind == "evidence"),
-                comments=len(comments),
-                last_change=max(moments) if moments else None,
-            )
-        )
-    epoch = datetime.min.replace(tzinfo=UTC)
-    result.sort(key=lambda item: item.last_change or epoch, reverse=True)
-    return result
 
 
 def note_visit(user: User, plan: Plan) -> None:
