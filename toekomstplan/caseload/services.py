@@ -146,8 +146,11 @@ def caseload_for(user: User) -> Caseload:
         _events(rows, visible, plan_ids)
         _talk(user, rows, visible, plan_ids)
     today = datetime.now(UTC)
+    goals_of: dict[int, list[Goal]] = defaultdict(list)
+    for goal in visible.values():
+        goals_of[goal.plan_id].append(goal)
     for row in rows.values():
-        _signals(row, visible, today)
+        _signals(row, goals_of[row.plan.id], today)
         row.teams = [t.name for t in row.share.membership.teams] if row.share.membership else []
     teams = sorted({name for row in rows.values() for name in row.teams})
     return Caseload(list(rows.values()), _ended(user, plan_ids), teams)
@@ -268,8 +271,7 @@ def _talk(user: User, rows: dict[int, Row], visible: dict[int, Goal], plan_ids: 
             row.decided += 1
 
 
-def _signals(row: Row, visible: dict[int, Goal], now: datetime) -> None:
-    goals = [g for g in visible.values() if g.plan_id == row.plan.id]
+def _signals(row: Row, goals: list[Goal], now: datetime) -> None:
     active = [g for g in goals if g.status == GoalStatus.ACTIVE]
     if any(g.rating == Rating.NOT_YET for g in active):
         row.signals.append(Signal.NOT_YET)

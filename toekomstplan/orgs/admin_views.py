@@ -4,7 +4,17 @@ Only an active admin of the organisation reaches them (everyone else gets a 404)
 with two-step log-in turned on. No page here shows or opens a plan.
 """
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -35,8 +45,23 @@ PROBLEMS = {
 }
 
 
-def two_step_first():
-    return render_template("orgs/two_step_first.html"), 403
+def managed_org(org_id: int):
+    """The organisation the current user administers (else 404), once they log in with two
+    steps (else the page asking them to turn it on, 403)."""
+    org = org_access.get_admin_org(org_id)
+    _two_step_first()
+    return org
+
+
+def _managed_member(membership_id: int):
+    membership = org_access.get_member(membership_id)
+    _two_step_first()
+    return membership
+
+
+def _two_step_first() -> None:
+    if not current_user.has_two_step:
+        abort(make_response(render_template("orgs/two_step_first.html"), 403))
 
 
 def _invite_form(org) -> MemberInviteForm:
@@ -48,9 +73,7 @@ def _invite_form(org) -> MemberInviteForm:
 @bp.get("/org/<int:org_id>")
 @login_required
 def manage(org_id: int):
-    org = org_access.get_admin_org(org_id)
-    if not current_user.has_two_step:
-        return two_step_first()
+    org = managed_org(org_id)
     return page(org)
 
 
@@ -76,9 +99,7 @@ def page(org, *, team_form=None, invite_form=None, sso_form=None, status: int = 
 @bp.get("/org/<int:org_id>/audit.csv")
 @login_required
 def audit_export(org_id: int):
-    org = org_access.get_admin_org(org_id)
-    if not current_user.has_two_step:
-        return two_step_first()
+    org = managed_org(org_id)
     org_id = org.id
     services.audit(org_id, "audit_exported", actor_id=current_user.id)
     db.session.commit()
@@ -91,9 +112,7 @@ def audit_export(org_id: int):
 @bp.post("/org/<int:org_id>/settings")
 @login_required
 def settings(org_id: int):
-    org = org_access.get_admin_org(org_id)
-    if not current_user.has_two_step:
-        return two_step_first()
+    org = managed_org(org_id)
     form = SettingsForm()
     if form.validate_on_submit():
         admin.change_settings(org, bool(form.requires_two_step.data), current_user)
@@ -104,9 +123,7 @@ def settings(org_id: int):
 @bp.route("/org/<int:org_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(org_id: int):
-    org = org_access.get_admin_org(org_id)
-    if not current_user.has_two_step:
-        return two_step_first()
+    org = managed_org(org_id)
     form = DeleteOrganisationForm()
     if form.validate_on_submit():
         if form.name.data.strip() != org.name:
@@ -125,9 +142,7 @@ def delete(org_id: int):
 @login_required
 @once.creates
 def new_team(org_id: int):
-    org = org_access.get_admin_org(org_id)
-    if not current_user.has_two_step:
-        return two_step_first()
+    org = managed_org(org_id)
     form = TeamForm(prefix="team")
     if not form.validate_on_submit():
         return page(org, team_form=form, status=400)
@@ -144,9 +159,7 @@ def new_team(org_id: int):
 @login_required
 @once.creates
 def invite(org_id: int):
-    org = org_access.get_admin_org(org_id)
-    if not current_user.has_two_step:
-        return two_step_first()
+    org = managed_org(org_id)
     form = _invite_form(org)
     if not form.validate_on_submit():
         return page(org, invite_form=form, status=400)
@@ -168,9 +181,7 @@ def invite(org_id: int):
 @bp.route("/org/members/<int:membership_id>", methods=["GET", "POST"])
 @login_required
 def member(membership_id: int):
-    membership = org_access.get_member(membership_id)
-    if not current_user.has_two_step:
-        return two_step_first()
+    membership = _managed_member(membership_id)
     org = membership.organisation
     form = (
         MemberForm()
@@ -194,9 +205,7 @@ def member(membership_id: int):
 @bp.post("/org/members/<int:membership_id>/deactivate")
 @login_required
 def deactivate(membership_id: int):
-    membership = org_access.get_member(membership_id)
-    if not current_user.has_two_step:
-        return two_step_first()
+    membership = _managed_member(membership_id)
     org_id, name = membership.organisation_id, membership.user.name
     if not membership.active:
         flash(_("%(name)s was not active anymore.", name=name), "success")

@@ -76,9 +76,7 @@ def sso_callback():
 @bp.post("/org/<int:org_id>/sso")
 @login_required
 def sso_settings(org_id: int):
-    org = org_access.get_admin_org(org_id)
-    if not current_user.has_two_step:
-        return admin_views.two_step_first()
+    org = admin_views.managed_org(org_id)
     form = SsoForm(prefix="sso")
     if form.validate_on_submit():
         try:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import access_log, conditional, pagecache
 from ..extensions import db
 from ..models import Membership, Share, ShareRole, StartLink, User
+from ..sharing import services as sharing
 from ..tokens import digest, new_token
 from ..urls import external_url
 from .admin import lock
@@ -65,13 +66,8 @@ def use_link(link: StartLink, youth: User, sees: dict[str, bool]) -> Share:
     if not conditional.claim_link(StartLink, link.id):
         db.session.rollback()
         raise OrgProblem("used")
-    share = db.session.scalar(
-        sa.select(Share).where(Share.plan_id == plan.id, Share.user_id == worker.id)
-    )
-    if share is None:
-        share = Share(plan_id=plan.id, user_id=worker.id, role=ShareRole.WORKER)
-        db.session.add(share)
-    share.role, share.membership_id = ShareRole.WORKER, membership.id
+    share = sharing.grant(plan.id, worker, ShareRole.WORKER)
+    share.membership_id = membership.id
     share.sees_intro = sees.get("intro", False)
     share.sees_about = sees.get("about", False)
     share.sees_media = sees.get("media", False)

@@ -102,14 +102,7 @@ def accept_invite(invite: Invite, user: User) -> Share:
     if not conditional.claim_link(Invite, invite.id):
         db.session.rollback()
         raise InviteProblem("used")
-    share = db.session.scalar(
-        sa.select(Share).where(Share.plan_id == invite.plan_id, Share.user_id == user.id)
-    )
-    if share is None:
-        share = Share(plan_id=invite.plan_id, user_id=user.id, role=invite.role, label=invite.label)
-        db.session.add(share)
-    else:
-        share.role = invite.role
+    share = grant(invite.plan_id, user, invite.role, label=invite.label)
     membership = orgs.current_membership(user)  # shown to the young person as verified
     share.membership_id = membership.id if membership else None
     if membership is not None:
@@ -123,6 +116,19 @@ def accept_invite(invite: Invite, user: User) -> Share:
     access_log.record(invite.plan_id, user.id, "joined", f"role:{invite.role}")
     pagecache.plan_changed(invite.plan_id)
     db.session.commit()
+    return share
+
+
+def grant(plan_id: int, user: User, role: str, *, label: str = "") -> Share:
+    """`user`'s share of a plan with `role`, made now or the one they have (then only its
+    role changes), in the caller's transaction."""
+    share = db.session.scalar(
+        sa.select(Share).where(Share.plan_id == plan_id, Share.user_id == user.id)
+    )
+    if share is None:
+        share = Share(plan_id=plan_id, user_id=user.id, role=role, label=label)
+        db.session.add(share)
+    share.role = role
     return share
 
 
