@@ -134,3 +134,37 @@ def test_the_caseload_costs_the_same_queries_for_one_plan_as_for_forty(
         _share(app, _youth(app, make_user, f"Young {n}", goals), worker)
     forty = queries()
     assert forty == one, (one, forty)
+
+
+def test_a_care_meeting_coming_up_is_a_signal_with_only_its_date(app, client, login, make_user):
+    from datetime import date
+
+    from toekomstplan.models import Meeting
+
+    worker = make_user(kind="supporter", login="mo@example.org", name="Mo")
+    fien = _youth(app, make_user, "Fien", [{"title": "School"}])
+    gijs = _youth(app, make_user, "Gijs", [{"title": "Werk"}])
+    for youth in (fien, gijs):
+        _share(app, youth, worker)
+    today = date.today()
+    with app.app_context():
+        db.session.add_all(
+            [
+                Meeting(
+                    plan_id=fien.plan.id,
+                    held_on=today + timedelta(days=5),
+                    talking_points=["Mijn geheime punt"],
+                ),
+                Meeting(plan_id=gijs.plan.id, held_on=today + timedelta(days=60)),  # not soon
+                Meeting(plan_id=gijs.plan.id, held_on=today - timedelta(days=3)),  # was
+            ]
+        )
+        db.session.commit()
+    login(client, worker.email)
+    page = client.get("/").get_data(as_text=True)
+    assert NAMES.findall(page)[0] == "Fien"
+    fien_card = page[page.index(">Fien<") :].split("</li>", 1)[0]
+    assert "Meeting on" in fien_card
+    assert "Mijn geheime punt" not in page  # the talking points stay hers
+    assert "Meeting on" not in page[page.index(">Gijs<") :].split("</li>", 1)[0]
+    assert NAMES.findall(client.get("/?signal=meeting").get_data(as_text=True)) == ["Fien"]

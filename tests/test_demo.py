@@ -45,7 +45,7 @@ def test_demo_creates_the_accounts_once_and_prints_their_logins(app, runner, new
         assert worker.kind == UserKind.SUPPORTER and worker.plan is None
         assert worker.email_confirmed
     created = counts(app)
-    assert created["users"] == 9 and created["plans"] == 3
+    assert created["users"] == 17 and created["plans"] == 11  # Mo's caseload: 8 more
 
     for name, password in logins.items():
         assert login(new_client(), name, password).status_code == 302, name
@@ -68,6 +68,13 @@ def test_demo_creates_the_accounts_once_and_prints_their_logins(app, runner, new
     login(mo, WORKER_LOGIN, logins[WORKER_LOGIN])
     overview = mo.get("/").get_data(as_text=True)
     assert "Sanne" in overview and "Lotte" in overview and "Daan" not in overview
+    # Full enough to judge: every signal, two teams to filter by, and one share that ended.
+    for signal in ("not_yet", "reaction", "suggestion", "due", "meeting", "quiet"):
+        assert f"chip--{signal}" in overview, signal
+    assert '<option value="Ambulant">' in overview and '<option value="Noord">' in overview
+    assert "Kevin no longer shares" in overview or "Kevin deelt" in overview
+    names = re.findall(r'<span class="shared__name">([^<]+)</span>', overview)
+    assert len(names) == 9 and set(names[:2]) == {"Sanne", "Yara"}  # "not going yet" first
 
     again = run_demo(app, runner)
     assert "exist" in again

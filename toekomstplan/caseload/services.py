@@ -26,6 +26,7 @@ from ..models import (
     Comment,
     Goal,
     GoalStatus,
+    Meeting,
     Membership,
     Plan,
     ProgressEvent,
@@ -47,6 +48,7 @@ class Signal(enum.StrEnum):
     REACTION = "reaction"  # a reaction or reply by someone else since the last visit
     SUGGESTION = "suggestion"  # a suggestion of theirs was accepted or declined
     DUE = "due"  # a goal's date is coming up (or just passed)
+    MEETING = "meeting"  # a care meeting the young person recorded is coming up
     QUIET = "quiet"  # no activity for a month
 
 
@@ -55,6 +57,7 @@ WEIGHT = {
     Signal.NOT_YET: 8,
     Signal.REACTION: 4,
     Signal.DUE: 3,
+    Signal.MEETING: 3,
     Signal.SUGGESTION: 2,
     Signal.QUIET: 1,
 }
@@ -76,6 +79,7 @@ class Row:
     last_activity: datetime | None = None
     signals: list[Signal] = field(default_factory=list)
     teams: list[str] = field(default_factory=list)
+    meeting: date | None = None  # the next care meeting, when it is soon
 
     @property
     def changes(self) -> int:
@@ -119,10 +123,6 @@ def _shares(user: User) -> list[Share]:
     )
 
 
-def _colour(plan: Plan) -> str:
-    return themes.colours(plan.cover_theme, plan.cover_color).background
-
-
 def _since(share: Share) -> datetime:
     return share.last_visit_at or share.created_at
 
@@ -146,6 +146,8 @@ def caseload_for(user: User) -> Caseload:
         _events(rows, visible, plan_ids)
         _talk(user, rows, visible, plan_ids)
     today = datetime.now(UTC)
+    if plan_ids:
+        _meetings(rows, plan_ids, today.date())
     goals_of: dict[int, list[Goal]] = defaultdict(list)
     for goal in visible.values():
         goals_of[goal.plan_id].append(goal)
@@ -271,6 +273,24 @@ def _talk(user: User, rows: dict[int, Row], visible: dict[int, Goal], plan_ids: 
             row.decided += 1
 
 
+def _meetings(rows: dict[int, Row], plan_ids: list[int], today: date) -> None:
+    """The next care meeting of each plan within SOON_DAYS (only its date: the talking points
+    stay the young person's). Whoever may open the plan sees that date in its meeting PDF."""
+    upcoming = db.session.execute(
+        sa.select(Meeting.plan_id, sa.func.min(Meeting.held_on))
+        .where(
+            Meeting.plan_id.in_(plan_ids),
+            Meeting.held_on >= today,
+            Meeting.held_on <= today + timedelta(days=SOON_DAYS),
+        )
+        .group_by(Meeting.plan_id)
+    )
+    for plan_id, held_on in upcoming:
+        row = rows[plan_id]
+        if access.share_sees(row.share, Section.COVER):
+            row.meeting = held_on
+
+
 def _signals(row: Row, goals: list[Goal], now: datetime) -> None:
     active = [g for g in goals if g.status == GoalStatus.ACTIVE]
     if any(g.rating == Rating.NOT_YET for g in active):
@@ -282,6 +302,8 @@ def _signals(row: Row, goals: list[Goal], now: datetime) -> None:
     today: date = now.date()
     if any(g.due and g.due <= today + timedelta(days=SOON_DAYS) for g in active):
         row.signals.append(Signal.DUE)
+    if row.meeting:
+        row.signals.append(Signal.MEETING)
     last = row.last_activity or row.share.created_at
     if last < now - timedelta(days=QUIET_DAYS):
         row.signals.append(Signal.QUIET)

@@ -1,7 +1,7 @@
 """Demo data for `make run`: Sanne with a filled plan, Mo, her support worker at the
 organisation Jeugdformaat (team Noord), and Ilse, her mother, who only looks along; around
-them Jeugdformaat's admin, team lead and other workers, and two more young people
-(organisation.py).
+them Jeugdformaat's admin, team lead and other workers, two more young people
+(organisation.py), and the rest of Mo's caseload (caseload.py).
 
 `flask demo` calls `ensure()`. The plan is described in content.py and made by builder.py,
 the same builder `make bench` and the browser tests use.
@@ -31,7 +31,7 @@ from ..models import (
     UserKind,
 )
 from ..passwords import hash_password
-from . import content, organisation
+from . import caseload, content, organisation
 from .builder import build
 
 YOUTH_LOGIN = "sanne"
@@ -143,6 +143,7 @@ def ensure() -> str | None:
     _share_with_viewer(plan, viewer)
     with tempfile.TemporaryDirectory() as workdir:
         organisation.young_people(mo_place.organisation, passwords, Path(workdir))
+        caseload.create(mo_place, Path(workdir))
     key = spare_key.give_new(plan.owner)
     text = (
         f"  Young person:   {YOUTH_LOGIN} / {passwords[YOUTH_LOGIN]}\n"
