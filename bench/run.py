@@ -15,7 +15,8 @@ Run with `make bench` (or `.venv/bin/python bench/run.py --help`). The bench
 5. adds up the bytes of the plan home and every CSS, JS, font and icon it references
    (weight.py);
 6. ticks steps like the goal page's script does, alone and while wrk loads the plan home,
-   and reports the round-trip times (ticks.py);
+   and reports the round-trip times (ticks.py); reads the caseload of a worker with 40 young
+   people the same way, and counts its queries against a worker with one (caseload.py);
 7. stores a real 45-50 MB H.264 video with the app's services, uploads a file just under
    UPLOAD_MAX_MB and reports how far the memory of the gunicorn worker that took it rose, and
    times the plan home while four slow clients download the video (video_figures.py);
@@ -38,6 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import caseload
 import flood
 import load
 import pdf
@@ -70,6 +72,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--toggle-pause", type=float, default=0.02, help="seconds between toggles (0.02)"
     )
+    parser.add_argument(
+        "--caseload-requests", type=int, default=200, help="caseloads read under load (200)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     return parser.parse_args()
 
@@ -98,6 +103,8 @@ def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> None:
     )
     sandbox.migrate(env, tmp)
     plan = seed.seed(env, tmp)  # from here on this process has the bench's env
+    log(f"giving a worker {caseload.PLANS} young people and another one")
+    workers_password = caseload.seed(plan.app, tmp)
     bench_video, big_upload = video_figures.make_video_files(env, tmp)
     plan_path = f"/plans/{plan.plan_id}"
     log(f"seeded plan {plan.plan_id}; starting gunicorn twice with {GUNICORN_CONF.name}")
@@ -122,6 +129,8 @@ def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> None:
 
     ticks.step_toggle_figures(app, plan_path, cookie, plan.toggle_steps, args, script)
     check_plan_home(app.port, plan_path, cookie, seed.PLAN_TITLE)
+    caseload.time_figures(app, plan_path, cookie, workers_password, args, script)
+    caseload.query_figures(plan.app, workers_password)
 
     # Only now: the figures above need the plan as seeded (see seed.store_ready_video).
     media_id, video_bytes = seed.store_ready_video(plan.app, plan.plan_id, bench_video)

@@ -25,14 +25,69 @@ from sandbox import HOST
 from servers import Server
 
 
-class StepToggler(threading.Thread):
-    """Tick steps as the goal page's script does, one request after another, timing each.
+class SideClient(threading.Thread):
+    """Make `count` requests one after another from a thread, timing each.
+
+    Each time is the round trip on 127.0.0.1 over one keep-alive connection (as a browser
+    keeps one), from sending the request to the last byte of the answer: the server's time,
+    including any wait for a free gunicorn thread, plus well under a millisecond of loopback.
+    Subclasses say which request comes next and check its answer.
+    """
+
+    def __init__(self, port: int, cookie: str, count: int, pause: float, stop: threading.Event):
+        super().__init__(daemon=True, name=type(self).__name__)
+        self.port, self.count, self.pause, self.stop = port, count, pause, stop
+        self.cookies = Cookies(cookie)
+        self.times_ms: list[float] = []
+        self.failures: list[str] = []
+        self.error: BaseException | None = None
+
+    def next_request(self, i: int) -> tuple[str, str, bytes | None, dict[str, str]]:
+        """Return request i: method, path, body and headers."""
+        raise NotImplementedError
+
+    def check(self, i: int, path: str, response, answer: bytes) -> None:
+        """Add to self.failures unless request i was answered as it should be."""
+        raise NotImplementedError
+
+    def run(self) -> None:
+        conn = None
+        try:
+            for i in range(self.count):
+                if self.stop.is_set():
+                    break
+                method, path, body, headers = self.next_request(i)
+                if conn is None:
+                    conn = http.client.HTTPConnection(HOST, self.port, timeout=15)
+                started = time.perf_counter()
+                try:
+                    conn.request(method, path, body=body, headers=headers)
+                    response = conn.getresponse()
+                    answer = response.read()
+                except (OSError, http.client.HTTPException) as error:
+                    self.failures.append(f"{method} {path}: {error!r}")
+                    conn.close()
+                    conn = None
+                    continue
+                self.times_ms.append((time.perf_counter() - started) * 1000)
+                self.cookies.update(response.headers)
+                self.check(i, path, response, answer)
+                if response.will_close:
+                    conn.close()
+                    conn = None
+                self.stop.wait(self.pause)
+        except BaseException as error:  # reported by the bench, never lost in the thread
+            self.error = error
+        finally:
+            if conn is not None:
+                conn.close()
+
+
+class StepToggler(SideClient):
+    """Tick steps as the goal page's script does (Accept: application/json).
 
     Request i goes to steps[i % len(steps)] with done=1 on that step's odd turns and done=0
-    on its even ones, so every request really changes the step (and records an event). Each
-    time is the round trip on 127.0.0.1 over one keep-alive connection (as a browser keeps
-    one), from sending the request to the last byte of the answer: the server's time,
-    including any wait for a free gunicorn thread, plus well under a millisecond of loopback.
+    on its even ones, so every request really changes the step (and records an event).
     """
 
     def __init__(
@@ -45,54 +100,20 @@ class StepToggler(threading.Thread):
         pause: float,
         stop: threading.Event,
     ):
-        super().__init__(daemon=True, name="step-toggler")
-        self.port, self.step_ids, self.token, self.count = port, step_ids, token, count
-        self.pause, self.stop = pause, stop
-        self.cookies = Cookies(cookie)
-        self.times_ms: list[float] = []
-        self.failures: list[str] = []
-        self.error: BaseException | None = None
+        super().__init__(port, cookie, count, pause, stop)
+        self.step_ids, self.token = step_ids, token
 
-    def run(self) -> None:
-        conn = None
-        try:
-            for i in range(self.count):
-                if self.stop.is_set():
-                    break
-                step_id = self.step_ids[i % len(self.step_ids)]
-                done = (i // len(self.step_ids)) % 2 == 0
-                path = f"/steps/{step_id}/toggle"
-                body = urlencode({"csrf_token": self.token, "done": "1" if done else "0"})
-                headers = {
-                    **form_headers(self.port, self.cookies.header()),
-                    "Accept": "application/json",
-                }
-                if conn is None:
-                    conn = http.client.HTTPConnection(HOST, self.port, timeout=15)
-                started = time.perf_counter()
-                try:
-                    conn.request("POST", path, body=body.encode(), headers=headers)
-                    response = conn.getresponse()
-                    answer = response.read()
-                except (OSError, http.client.HTTPException) as error:
-                    self.failures.append(f"POST {path}: {error!r}")
-                    conn.close()
-                    conn = None
-                    continue
-                self.times_ms.append((time.perf_counter() - started) * 1000)
-                self.cookies.update(response.headers)
-                self._check(path, done, response, answer)
-                if response.will_close:
-                    conn.close()
-                    conn = None
-                self.stop.wait(self.pause)
-        except BaseException as error:  # reported by the bench, never lost in the thread
-            self.error = error
-        finally:
-            if conn is not None:
-                conn.close()
+    def _done(self, i: int) -> bool:
+        return (i // len(self.step_ids)) % 2 == 0
 
-    def _check(self, path: str, done: bool, response, answer: bytes) -> None:
+    def next_request(self, i: int) -> tuple[str, str, bytes | None, dict[str, str]]:
+        step_id = self.step_ids[i % len(self.step_ids)]
+        body = urlencode({"csrf_token": self.token, "done": "1" if self._done(i) else "0"})
+        headers = {**form_headers(self.port, self.cookies.header()), "Accept": "application/json"}
+        return "POST", f"/steps/{step_id}/toggle", body.encode(), headers
+
+    def check(self, i: int, path: str, response, answer: bytes) -> None:
+        done = self._done(i)
         kind = response.headers.get("Content-Type", "")
         if response.status != 200 or not kind.startswith("application/json"):
             self.failures.append(f"POST {path} answered {response.status} {kind}: {answer[:200]}")
@@ -106,14 +127,14 @@ class StepToggler(threading.Thread):
             self.failures.append(f"POST {path} (done={done:d}) answered {str(data)[:200]}")
 
 
-def checked_times(toggler: StepToggler) -> list[float]:
-    """Return the toggler's times, or refuse them unless every toggle answered as it should."""
+def checked_times(toggler: SideClient) -> list[float]:
+    """Return the client's times, or refuse them unless every request was answered well."""
     if toggler.error is not None:
         raise BenchError(f"the toggle client failed: {toggler.error!r}")
     if toggler.failures or len(toggler.times_ms) != toggler.count:
         shown = "\n".join(toggler.failures[:5])
         raise BenchError(
-            f"{len(toggler.failures)} of {toggler.count} toggles failed "
+            f"{len(toggler.failures)} of {toggler.count} side requests failed "
             f"({len(toggler.times_ms)} answered):\n{shown}"
         )
     return toggler.times_ms
@@ -145,12 +166,14 @@ def step_toggle_figures(
         return StepToggler(app.port, step_ids, cookie, token, count, args.toggle_pause, stop)
 
     log(f"ticking {args.toggles_idle} times on steps {step_ids} with nothing else running")
-    idle_p50, idle_p95 = percentiles(_tick_alone(toggler, args.toggles_idle))
+    idle_p50, idle_p95 = percentiles(alone(toggler, args.toggles_idle))
     log(
         f"ticking {args.toggles} times on steps {step_ids} while wrk loads the plan home "
         f"with {args.toggle_connections} connections"
     )
-    times, loaded, seconds = _tick_under_load(toggler, app.url(plan_path), cookie, args, script)
+    times, loaded, seconds = under_load(
+        toggler, args.toggles, app.url(plan_path), cookie, args, script
+    )
     p50, p95 = percentiles(times)
     log(
         f"{len(times)} toggles in {seconds:.1f} s, all 200 with JSON: p50 {p50:.1f} ms, "
@@ -167,8 +190,8 @@ def step_toggle_figures(
     figure("step_toggle_idle_ms_p95", f"{idle_p95:.1f}")
 
 
-def _tick_alone(toggler, count: int) -> list[float]:
-    """Tick `count` times with nothing else running; return the round trips."""
+def alone(toggler, count: int) -> list[float]:
+    """Make `count` requests with nothing else running; return the round trips."""
     stop = threading.Event()
     idle = toggler(count, stop)
     idle.start()
@@ -176,20 +199,21 @@ def _tick_alone(toggler, count: int) -> list[float]:
     if idle.is_alive():
         stop.set()
         idle.join(timeout=20)
-        raise BenchError(f"{count} toggles did not finish in 60 s")
+        raise BenchError(f"{count} side requests did not finish in 60 s")
     return checked_times(idle)
 
 
-def _tick_under_load(
-    toggler, url: str, cookie: str, args: argparse.Namespace, script: Path
+def under_load(
+    side_client, count: int, url: str, cookie: str, args: argparse.Namespace, script: Path
 ) -> tuple[list[float], dict, float]:
-    """Tick args.toggles times while wrk loads `url`; return the round trips, wrk's result
-    and the seconds the toggles took."""
-    # Longer than the toggles need; stopped (with SIGINT, so it still reports) once they end.
+    """Have `side_client(count, stop)` (a thread like StepToggler) make `count` requests
+    while wrk loads `url` with args.toggle_connections connections; return the round trips,
+    wrk's result and the seconds the requests took."""
+    # Longer than the requests need; stopped (with SIGINT, so it still reports) once they end.
     limit = 120
     command = wrk_command(url, cookie, limit, args.threads, args.toggle_connections, script)
     stop = threading.Event()
-    ticking = toggler(args.toggles, stop)
+    ticking = side_client(count, stop)
     load = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(1)  # let the load settle
@@ -200,9 +224,9 @@ def _tick_under_load(
         ticking.join(timeout=limit - 10)
         seconds = time.monotonic() - started
         if ticking.is_alive():
-            raise BenchError(f"{args.toggles} toggles did not finish in {limit - 10} s")
+            raise BenchError(f"{count} side requests did not finish in {limit - 10} s")
         if load.poll() is not None:
-            raise BenchError("wrk stopped before the toggles did: they were not all under load")
+            raise BenchError("wrk stopped before the side requests did: not all under load")
         load.send_signal(signal.SIGINT)
         out, err = load.communicate(timeout=15)
     finally:

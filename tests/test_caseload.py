@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from toekomstplan.extensions import db
 from toekomstplan.models import (
+    Comment,
     Goal,
     HiddenGoal,
     MemberRole,
@@ -69,6 +70,7 @@ def test_who_needs_attention_comes_first_and_a_hidden_goal_never_counts(
     with app.app_context():  # Cleo hides her second goal from Mo
         secret = db.session.scalar(sa.select(Goal.id).where(Goal.title == "Geheim"))
         db.session.add(HiddenGoal(share_id=share, goal_id=secret))
+        db.session.add(Comment(goal_id=secret, author_id=cleo.id, body="Niet voor Mo"))
         db.session.commit()
     login(client, worker.email)
     page = client.get("/").get_data(as_text=True)
@@ -76,6 +78,7 @@ def test_who_needs_attention_comes_first_and_a_hidden_goal_never_counts(
     cleo_card = page[page.index(">Cleo<") :].split("</li>", 1)[0]
     assert "100% on the way, 1 goal" in cleo_card  # the hidden goal is in no figure
     assert "Not going yet" not in cleo_card  # nor in a signal
+    assert "New reaction" not in cleo_card and "new reaction" not in cleo_card  # nor its talk
     assert "Geheim" not in page
     by_name = client.get("/?sort=name").get_data(as_text=True)
     assert NAMES.findall(by_name) == ["Anna", "Bram", "Cleo"]

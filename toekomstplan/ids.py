@@ -4,7 +4,16 @@ Id columns are 32-bit integers; a bigger number is not an id of ours, and passin
 would make PostgreSQL or SQLite raise instead of finding nothing.
 """
 
+from typing import Protocol
+
 MAX_ID = 2**31 - 1
+
+
+class Identified(Protocol):
+    """A row the rules only need the id of: a model, or a row of some of its columns."""
+
+    @property
+    def id(self) -> int: ...
 
 
 def fits(value: int) -> bool:

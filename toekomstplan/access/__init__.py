@@ -96,7 +96,7 @@ def start_preview(plan: Plan, share_id: int | None) -> Share | None:
     return share
 
 
-def share_sees(share: Share, section: Section, goal: Goal | None = None) -> bool:
+def share_sees(share: Share, section: Section, goal: ids.Identified | None = None) -> bool:
     """Say whether the person with `share` sees `section` (or one goal) of its plan."""
     if section == Section.INTRO:
         return share.sees_intro
