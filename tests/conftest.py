@@ -21,7 +21,7 @@ from toekomstplan.mail import outbox_messages
 from toekomstplan.models import Plan, User, UserKind
 from toekomstplan.passwords import hash_password
 
-from . import factories
+from . import factories, s3_server
 from .factories import CSRF_INPUT, read_csrf_token  # noqa: F401 (used by test modules)
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -56,6 +56,16 @@ def app_settings(folder) -> dict:
         "SESSION_IDLE_MINUTES": 120,
         "SESSION_MAX_HOURS": 12,
     }
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory):
+    """A real S3-compatible store (SeaweedFS on loopback) with the tests' bucket, started
+    once for the run by the first test that needs it."""
+    server = s3_server.start(tmp_path_factory.mktemp("seaweedfs"))
+    server.make_bucket(s3_server.BUCKET)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -2,21 +2,35 @@
 
 import hashlib
 import io
+import itertools
 import threading
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from toekomstplan.storage import LocalStorage, MemoryStorage, UnsafeKey, check_key, make_storage
+from toekomstplan.storage.s3 import S3Storage
 
-BACKENDS = ("local", "memory")
+from .s3_server import BUCKET
+
+BACKENDS = ("local", "memory", "s3")
+_buckets = itertools.count(1)
+
+
+def s3_store(server, work: Path) -> S3Storage:
+    prefix = f"test-{next(_buckets)}"
+    return S3Storage(BUCKET, work, prefix=prefix, **server.client_settings())
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
     if request.param == "local":
         return LocalStorage(tmp_path / "uploads")
+    if request.param == "s3":
+        return s3_store(request.getfixturevalue("object_store"), tmp_path / "work")
     return MemoryStorage(tmp_path / "work")
 
 
@@ -150,8 +164,42 @@ def test_the_local_store_keeps_work_in_progress_out_of_its_keys(tmp_path):
     assert list(store.keys()) == ["1/a/master.jpg"]
 
 
+def test_the_bucket_is_private_and_a_missing_object_is_not_found(object_store, tmp_path):
+    store = s3_store(object_store, tmp_path / "work")
+    store.save("1/a/master.jpg", io.BytesIO(b"a photo"))
+    with pytest.raises(urllib.error.HTTPError) as refused:  # a stranger's browser, unsigned
+        urllib.request.urlopen(
+            f"{object_store.endpoint}/{BUCKET}/{store.prefix}1/a/master.jpg", timeout=10
+        )
+    assert refused.value.code == 403
+    with pytest.raises(FileNotFoundError):
+        store.open("1/a/nothing.jpg")
+    assert not store.exists("1/a/nothing.jpg")
+
+
+def test_behind_nginx_an_object_is_handed_over_as_a_signed_url(object_store, tmp_path, web):
+    store = s3_store(object_store, tmp_path / "work")
+    store.save("1/a/video.mp4", io.BytesIO(b"a video"))
+    web.config["MEDIA_X_ACCEL_PREFIX"] = "/_store"
+    with web.test_request_context("/"):
+        response = store.send(
+            "1/a/video.mp4", content_type="video/mp4", download_name="film.mp4", etag="abc"
+        )
+    target = response.headers["X-Accel-Redirect"]
+    assert target.startswith(f"/_store/{BUCKET}/{store.prefix}1/a/video.mp4?")
+    assert "X-Amz-Signature" in target
+    assert response.get_data() == b"" and "private" in response.headers["Cache-Control"]
+    # What nginx's internal location does: the same path and query, on the store.
+    signed = object_store.endpoint + target.removeprefix("/_store")
+    assert urllib.request.urlopen(signed, timeout=10).read() == b"a video"
+
+
 def test_the_configuration_chooses_the_backend(tmp_path):
     assert isinstance(make_storage({"UPLOAD_DIR": str(tmp_path)}), LocalStorage)
+    s3 = make_storage({"STORAGE_URL": "s3://media-bucket/plans", "UPLOAD_DIR": str(tmp_path)})
+    assert isinstance(s3, S3Storage) and (s3.bucket, s3.prefix) == ("media-bucket", "plans/")
+    with pytest.raises(ValueError, match="bucket"):
+        make_storage({"STORAGE_URL": "s3://ab", "UPLOAD_DIR": str(tmp_path)})
     assert isinstance(make_storage({"STORAGE_URL": "memory://", "UPLOAD_DIR": ""}), MemoryStorage)
     with pytest.raises(ValueError, match="not a storage"):
         make_storage({"STORAGE_URL": "ftp://example.org", "UPLOAD_DIR": ""})

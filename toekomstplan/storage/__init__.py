@@ -9,10 +9,13 @@ a video being prepared) happens in temporary files and folders the storage hands
 local disk and takes back, so callers never need to know where a stored file really is.
 
 `STORAGE_URL` chooses the backend: empty for the local disk under UPLOAD_DIR (the default),
-`memory://` for tests.
+`s3://bucket` for S3-compatible object storage (s3.py; UPLOAD_DIR then only holds work in
+progress), `memory://` for tests.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from flask import current_app
 
@@ -28,6 +31,10 @@ def make_storage(config) -> Storage:
     url = config.get("STORAGE_URL") or ""
     if url == "memory://":
         return MemoryStorage()
+    if url.startswith("s3://"):
+        from .s3 import S3Storage  # boto3 only where it is used
+
+        return S3Storage.from_url(url, Path(config["UPLOAD_DIR"]) / ".work")
     if url:
         raise ValueError(f"STORAGE_URL {url!r} is not a storage this app knows")
     return LocalStorage(config["UPLOAD_DIR"])

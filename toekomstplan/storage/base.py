@@ -50,13 +50,14 @@ def check_key(key: str) -> str:
     return key
 
 
-def copy_hashing(source: BinaryIO, target: IO[bytes]) -> Stored:
-    """Copy `source` into `target`, returning the size and SHA-256 of what was copied."""
+def copy_hashing(source: BinaryIO, target: IO[bytes] | None) -> Stored:
+    """Copy `source` into `target` (None: only read it), returning the size and SHA-256."""
     digest = hashlib.sha256()
     size = 0
     while chunk := source.read(CHUNK):
         digest.update(chunk)
-        target.write(chunk)
+        if target is not None:
+            target.write(chunk)
         size += len(chunk)
     return Stored("", size, digest.hexdigest())
 

@@ -1,0 +1,103 @@
+"""The app on object storage: photos stored, served and deleted in a real S3-compatible
+store (SeaweedFS), `flask media check [--fix]` on the bucket, and an account's deletion
+leaving no object behind."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+
+import boto3
+import pytest
+import sqlalchemy as sa
+
+from toekomstplan.extensions import db
+from toekomstplan.models import MediaFile
+from toekomstplan.storage import storage
+from toekomstplan.storage.s3 import S3Storage
+
+from .mediafiles import jpeg_with_gps, png
+from .s3_server import BUCKET
+
+_prefixes = itertools.count(1)
+
+
+@pytest.fixture
+def app_config(app_config, object_store, monkeypatch):
+    """The test app with STORAGE_URL=s3://…, its keys in the environment as in production."""
+    for name, value in object_store.environment().items():
+        monkeypatch.setenv(name, value)
+    return {**app_config, "STORAGE_URL": f"s3://{BUCKET}/app-{next(_prefixes)}"}
+
+
+def objects(app) -> list[str]:
+    with app.app_context():
+        return sorted(storage().keys())
+
+
+def test_a_photo_is_stored_in_the_bucket_served_with_ranges_and_deleted(
+    app, client, post, youth, upload, object_store
+):
+    with app.app_context():
+        assert isinstance(storage(), S3Storage)
+    media_id = upload(youth, jpeg_with_gps(), "IMG.jpg").get_json()["id"]
+    keys = objects(app)
+    assert len(keys) == 4 and all(k.startswith(f"{youth.plan.id}/{media_id}/") for k in keys)
+    with app.app_context():  # the checksums in the rows are those of the objects
+        for row in db.session.scalars(sa.select(MediaFile)):
+            with storage().open(row.key) as stored:
+                assert hashlib.sha256(stored.read()).hexdigest() == row.checksum
+    with app.app_context():
+        display = db.session.scalar(
+            sa.select(MediaFile).where(
+                MediaFile.media_id == media_id, MediaFile.variant == "display"
+            )
+        )
+    whole = client.get(f"/media/{media_id}/display")
+    assert whole.status_code == 200 and hashlib.sha256(whole.data).hexdigest() == display.checksum
+    assert "private" in whole.headers["Cache-Control"]
+    part = client.get(f"/media/{media_id}/display", headers={"Range": "bytes=0-9"})
+    assert part.status_code == 206 and part.data == whole.data[:10]
+    again = client.get(
+        f"/media/{media_id}/display", headers={"If-None-Match": whole.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    post(client, f"/media/{media_id}/delete")
+    assert objects(app) == []
+
+
+def test_media_check_finds_and_fixes_orphans_in_the_bucket(app, runner, youth, upload):
+    upload(youth, jpeg_with_gps(), "a.jpg")
+    second = upload(youth, png(), "b.png").get_json()["id"]
+    with app.app_context():
+        store = storage()
+        store.save("999/gone/master.jpg", io.BytesIO(b"left behind"))
+        lost = db.session.scalar(
+            sa.select(MediaFile).where(MediaFile.media_id == second, MediaFile.variant == "thumb")
+        )
+        store.delete(lost.key)
+    result = runner.invoke(args=["media", "check"])
+    assert result.exit_code == 1
+    assert "orphaned file: 999/gone/master.jpg" in result.output
+    assert "row without file" in result.output
+    assert runner.invoke(args=["media", "check", "--fix"]).exit_code == 0
+    assert runner.invoke(args=["media", "check"]).output.strip() == (
+        "All stored files and rows match."
+    )
+    assert "999/gone/master.jpg" not in objects(app)
+
+
+def test_deleting_the_account_leaves_no_object_in_the_bucket(
+    app, client, post, youth, upload, object_store
+):
+    upload(youth, jpeg_with_gps(), "a.jpg")
+    upload(youth, png(), "b.png")
+    assert len(objects(app)) == 8
+    response = post(client, "/account/delete", {"password": youth.password, "sure": "y"})
+    assert response.status_code == 302
+    assert objects(app) == []
+    with app.app_context():
+        prefix = storage().prefix
+    listed = boto3.session.Session().client("s3", **object_store.client_settings())
+    assert listed.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("KeyCount") == 0
