@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export FLASK_APP := wsgi.py
 
-.PHONY: run test check lint format bench translations extract-messages db system-deps clean
+.PHONY: run test check lint format bench stack test-stack translations extract-messages db system-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ run: db
 	scripts/run-dev
 
 system-deps:
-	@scripts/ensure-system-deps chromium exiftool poppler pango emoji-font node
+	@scripts/ensure-system-deps chromium exiftool poppler pango emoji-font node redis
 
 # The tests' real OpenID provider (npm's oidc-provider), at the version in the lock file.
 OIDC_PROVIDER := tests/oidc/node_modules/.package-lock.json
@@ -50,11 +50,22 @@ test: $(STAMP) translations system-deps $(OIDC_PROVIDER) lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The fast loop: lint, types and the unit tests (no browser), in under two minutes.
-check: $(STAMP) translations $(OIDC_PROVIDER) lint
+check: $(STAMP) translations system-deps $(OIDC_PROVIDER) lint
 	$(BIN)/pytest -q -m "not e2e" --ignore=tests/e2e $(PYTEST_ARGS)
 
+# The production shape on this machine: PostgreSQL, Redis, SeaweedFS, two app hosts, a
+# consumer and nginx at http://127.0.0.1:8080 (scripts/stack.py), with the demo data.
+stack: $(STAMP) translations
+	@scripts/ensure-system-deps redis nginx postgres exiftool pango
+	$(BIN)/python scripts/stack.py
+
+# The tests of that shape, on a stack of their own (tests/stack); .ci/run runs them.
+test-stack: $(STAMP) translations
+	@scripts/ensure-system-deps redis nginx postgres exiftool pango poppler
+	$(BIN)/pytest -q tests/stack $(PYTEST_ARGS)
+
 bench: $(STAMP) translations
-	@scripts/ensure-system-deps wrk chromium exiftool poppler pango
+	@scripts/ensure-system-deps wrk chromium exiftool poppler pango redis
 	$(BIN)/python bench/run.py
 
 clean:

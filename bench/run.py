@@ -44,6 +44,7 @@ import flood
 import load
 import pdf
 import photos
+import redis_server
 import sandbox
 import seed
 import ticks
@@ -90,9 +91,11 @@ def child_figures(script: str, what: str, measure) -> None:
         raise BenchError(f"bench/{script} failed: {error}") from error
 
 
-def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> None:
+def run(args: argparse.Namespace, tmp: Path, servers: list) -> None:
     started = time.monotonic()
-    env = sandbox.app_environment(tmp)
+    redis = redis_server.start(tmp / "redis")
+    servers.append(redis)
+    env = sandbox.app_environment(tmp, redis.url())
     log(f"temporary directory {tmp}")
     # On a quiet machine, before anything else runs.
     child_figures("photos.py", "the photo pipeline on a 12-megapixel photo", photos.run)
@@ -156,7 +159,7 @@ def main() -> int:
         )
         return 2
     tmp = Path(tempfile.mkdtemp(prefix="toekomstplan-bench-"))
-    servers: list[Server] = []
+    servers: list = []  # gunicorns and Redis, stopped whatever happens
     try:
         run(args, tmp, servers)
     except (BenchError, OSError, http.client.HTTPException) as error:

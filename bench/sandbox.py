@@ -19,8 +19,9 @@ BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 
 
-def app_environment(tmp: Path) -> dict[str, str]:
-    """Production settings, pointed at the bench's own database and folders."""
+def app_environment(tmp: Path, redis_url: str) -> dict[str, str]:
+    """Production settings, pointed at the bench's own database, folders and Redis (the
+    throttles' store: production refuses throttles that count per process)."""
     env = {k: v for k, v in os.environ.items() if k not in {"BIND", "PORT", "FLASK_DEBUG"}}
     env.update(
         TOEKOMSTPLAN_ENV="production",
@@ -31,6 +32,10 @@ def app_environment(tmp: Path) -> dict[str, str]:
         UPLOAD_DIR=str(tmp / "uploads"),
         # The job queue too: an upload must never land in the real instance's queue.
         HUEY_DB=str(tmp / "huey.sqlite"),
+        RATELIMIT_STORAGE_URI=redis_url,
+        # Production sends mail by SMTP; nothing here mails, and were it to, only loopback.
+        MAIL_SERVER=HOST,
+        MAIL_PORT="1",
         BASE_URL=f"http://{HOST}",
         FLASK_APP="wsgi.py",
         PYTHONUNBUFFERED="1",

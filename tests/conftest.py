@@ -21,8 +21,9 @@ from toekomstplan.mail import outbox_messages
 from toekomstplan.models import Plan, User, UserKind
 from toekomstplan.passwords import hash_password
 
-from . import factories, s3_server
+from . import factories
 from .factories import CSRF_INPUT, read_csrf_token  # noqa: F401 (used by test modules)
+from .loopback import redis_servers, s3_servers
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # Background jobs (video preparation) run at once, inside the request that queues them.
@@ -62,8 +63,16 @@ def app_settings(folder) -> dict:
 def object_store(tmp_path_factory):
     """A real S3-compatible store (SeaweedFS on loopback) with the tests' bucket, started
     once for the run by the first test that needs it."""
-    server = s3_server.start(tmp_path_factory.mktemp("seaweedfs"))
-    server.make_bucket(s3_server.BUCKET)
+    server = s3_servers.start(tmp_path_factory.mktemp("seaweedfs"))
+    server.make_bucket(s3_servers.BUCKET)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """Debian's redis-server on loopback, for the tests that run production settings."""
+    server = redis_servers.start(tmp_path_factory.mktemp("redis"))
     yield server
     server.stop()
 

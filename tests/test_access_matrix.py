@@ -88,6 +88,7 @@ NOBODY: frozenset[str] = frozenset()
 PUBLIC = {
     "static",
     "help.page",
+    "health.healthz",  # 200 when the database answers (tests/test_stack.py), nothing else
     "plan.start",  # the welcome page, or your own plan, or the plans shared with you
     "auth.login",
     "auth.register",

@@ -40,9 +40,9 @@ VIDEO_JOB_SECONDS = 3
 
 
 @pytest.fixture
-def site(tmp_path):
+def site(tmp_path, redis_server):
     """The environment of a production-like site in `tmp_path`, migrated, with one account."""
-    env = app_environment(tmp_path)
+    env = app_environment(tmp_path, redis_server.url())
     env["VIDEO_JOB_SECONDS"] = str(VIDEO_JOB_SECONDS)
     env["WEB_CONCURRENCY"] = "1"  # one worker: its process id names its work files
     migrate(env, tmp_path)

@@ -66,7 +66,8 @@ def get_pages(app, plan_id: int, item_id: int, media_id: str = "no-such-media") 
     }
     urls = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static" or "GET" not in rule.methods:
+        # Not pages: static files, and the proxy's health check (plain text).
+        if rule.endpoint in ("static", "health.healthz") or "GET" not in rule.methods:
             continue
         urls.append(rule.build({k: args[k] for k in rule.arguments})[1])
     return urls

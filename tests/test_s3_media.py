@@ -17,8 +17,10 @@ from toekomstplan.models import MediaFile
 from toekomstplan.storage import storage
 from toekomstplan.storage.s3 import S3Storage
 
+from .loopback import s3_servers
 from .mediafiles import jpeg_with_gps, png
-from .s3_server import BUCKET
+
+BUCKET = s3_servers.BUCKET
 
 _prefixes = itertools.count(1)
 

@@ -165,16 +165,28 @@ def test_production_sends_the_session_cookie_over_https_only(app_config, monkeyp
     monkeypatch.setenv("TOEKOMSTPLAN_ENV", "production")
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
     config = {k: v for k, v in app_config.items() if k not in {"ENV_NAME", "SESSION_COOKIE_SECURE"}}
-    app = create_app({**config, "SECRET_KEY": LONG_KEY, "TRUSTED_HOSTS": ["plan.example.org"]})
+    app = create_app(
+        {
+            **config,
+            **PRODUCTION_SERVICES,
+            "SECRET_KEY": LONG_KEY,
+            "TRUSTED_HOSTS": ["plan.example.org"],
+        }
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
 # Production configuration
 
 
+# What production needs besides the app: a throttle store every host sees, and SMTP.
+PRODUCTION_SERVICES = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "MAIL_SERVER": "smtp"}
+
+
 def production(app_config, **overrides) -> dict:
     return {
         **app_config,
+        **PRODUCTION_SERVICES,
         "ENV_NAME": "production",
         "SECRET_KEY": LONG_KEY,
         "TRUSTED_HOSTS": ["plan.example.org"],
@@ -197,11 +209,19 @@ def test_production_config_that_is_safe_starts(app_config):
         {"SECRET_KEY": "k" * 31},
         {"DEBUG": True},
         {"TRUSTED_HOSTS": None},
+        {"RATELIMIT_STORAGE_URI": "memory://"},  # counts per process: no lock-out
+        {"RATELIMIT_STORAGE_URI": None},
+        {"MAIL_SERVER": None},  # the outbox folder is for development
     ],
 )
 def test_production_config_refuses_to_start_unsafe(app_config, overrides):
     with pytest.raises(ConfigError):
         create_app(production(app_config, **overrides))
+
+
+def test_production_says_how_to_set_the_shared_throttle_store(app_config):
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI=redis://"):
+        create_app(production(app_config, RATELIMIT_STORAGE_URI="memory://"))
 
 
 def test_production_does_not_fall_back_to_a_generated_secret_key(app_config, monkeypatch):

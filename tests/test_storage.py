@@ -14,7 +14,9 @@ from flask import Flask
 from toekomstplan.storage import LocalStorage, MemoryStorage, UnsafeKey, check_key, make_storage
 from toekomstplan.storage.s3 import S3Storage
 
-from .s3_server import BUCKET
+from .loopback import s3_servers
+
+BUCKET = s3_servers.BUCKET
 
 BACKENDS = ("local", "memory", "s3")
 _buckets = itertools.count(1)

@@ -1,5 +1,6 @@
 """Toekomstplan: a future plan owned by the young person."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -9,7 +10,12 @@ from . import config as config_module
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; reads like a table of contents and does no other work."""
-    app = Flask(__name__, instance_relative_config=True)
+    # INSTANCE_PATH gives each host its own instance folder (an absolute path).
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
     load_config(app, config)
     register_extensions(app)
     register_http(app)
@@ -68,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from .comments.views import bp as comments_bp
     from .export.views import bp as export_bp
     from .goals.views import bp as goals_bp
+    from .health import bp as health_bp
     from .help.views import bp as help_bp
     from .i18n import bp as i18n_bp
     from .media.views import bp as media_bp
@@ -77,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from .sharing.views import bp as sharing_bp
 
     for bp in (
+        health_bp,
         auth_bp,
         account_bp,
         plan_bp,

@@ -27,6 +27,8 @@ def _site() -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "TRUSTED_HOSTS": [h.strip() for h in trusted.split(",")] if trusted else None,
+        # Proxies in front of the app (nginx: 1). 0 trusts no X-Forwarded-* header at all.
+        "PROXY_HOPS": _int("PROXY_HOPS", 0),
         # Static URLs carry a content hash (templating.static_url): browsers may keep them.
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
         "MAX_CONTENT_LENGTH": _int("MAX_FORM_BYTES", 1024 * 1024),
@@ -59,7 +61,12 @@ def _sessions(env: str) -> dict:
         # re-signed and re-sent with every page: only when the session changes.
         "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the login session
+        # Throttles count across every worker and host only in a store they all see: Redis
+        # in production (redis://host:6379/0); memory:// counts per process (development).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # While that store is unreachable, count per process (and log it) rather than not.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_LIMIT": os.environ.get("LOGIN_LIMIT", "5 per 15 minutes"),
         # Support workers see many plans: the organisation can make two-step login a must.
@@ -143,7 +150,8 @@ class ConfigError(RuntimeError):
 
 
 def check_production(config: dict) -> None:
-    """Refuse to run in production with debug on or without a proper secret key."""
+    """Refuse to run in production with debug on, without a proper secret key, with
+    throttles that count per process or with mail that never leaves the machine."""
     if config.get("ENV_NAME") != "production":
         return
     if config.get("DEBUG"):
@@ -153,3 +161,15 @@ def check_production(config: dict) -> None:
         raise ConfigError("Set SECRET_KEY (at least 32 random characters) in production.")
     if not config.get("TRUSTED_HOSTS"):
         raise ConfigError("Set TRUSTED_HOSTS (comma-separated host names) in production.")
+    throttles = config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if config.get("RATELIMIT_ENABLED", True) and throttles.startswith("memory://"):
+        raise ConfigError(
+            "Set RATELIMIT_STORAGE_URI=redis://HOST:6379/0 in production: throttles kept in "
+            "memory count per process, so five wrong passwords spread over the workers and "
+            "hosts would never lock anyone out."
+        )
+    if not config.get("MAIL_SERVER"):
+        raise ConfigError(
+            "Set MAIL_SERVER (and MAIL_USERNAME, MAIL_PASSWORD) in production: the outbox "
+            "folder is for development."
+        )

@@ -3,6 +3,7 @@
 from flask import Blueprint, Flask, Request, current_app, g, request
 from flask_login import login_required
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import ids
@@ -126,7 +127,13 @@ def security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    """Use our request class, the id converter and the headers hook."""
+    """Use our request class, the id converter and the headers hook; behind a proxy, trust
+    exactly PROXY_HOPS hops of X-Forwarded-For and -Proto."""
     app.request_class = AppRequest
     app.url_map.converters["int"] = IdConverter  # before the rules that use it
     app.after_request(security_headers)
+    hops = app.config.get("PROXY_HOPS") or 0
+    if hops:
+        # Each proxy appends the address it saw: only the last `hops` entries are ours, so
+        # whatever a client wrote in front of them is ignored (the throttles see the client).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]

