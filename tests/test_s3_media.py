@@ -12,11 +12,15 @@ import boto3
 import pytest
 import sqlalchemy as sa
 
+from toekomstplan.auth import services as auth_services
 from toekomstplan.extensions import db
 from toekomstplan.models import MediaFile
 from toekomstplan.storage import storage
 from toekomstplan.storage.s3 import S3Storage
 
+from .conftest import PASSWORD, build_app
+from .factories import post_form
+from .factories import upload as send
 from .loopback import s3_servers
 from .mediafiles import jpeg_with_gps, png
 
@@ -103,3 +107,28 @@ def test_deleting_the_account_leaves_no_object_in_the_bucket(
         prefix = storage().prefix
     listed = boto3.session.Session().client("s3", **object_store.client_settings())
     assert listed.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("KeyCount") == 0
+
+
+def test_move_storage_copies_a_local_installation_into_the_bucket(
+    app_config, tmp_path, object_store, monkeypatch
+):
+    local = {**app_config, "STORAGE_URL": ""}  # the installation as it runs today
+    app = build_app(local, tmp_path / "local-instance")
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    with app.app_context():
+        user = auth_services.register_youth("Sam", "sam2009", PASSWORD, None, "Plan")
+        plan_id = user.plan.id
+    post_form(client, "/login", {"login": "sam2009", "password": PASSWORD})
+    assert send(client, plan_id, jpeg_with_gps(), "a.jpg").status_code == 201
+    target = f"s3://{BUCKET}/moved-{next(_prefixes)}"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["media", "move-storage", "--to", target])
+    assert result.exit_code == 0, result.output
+    assert "4 files copied" in result.output and "Every checksum matches" in result.output
+    again = runner.invoke(args=["media", "move-storage", "--to", target])
+    assert "0 files copied, 4 already there" in again.output
+    moved = build_app({**local, "STORAGE_URL": target}, tmp_path / "moved-instance")
+    check = moved.test_cli_runner().invoke(args=["media", "check"])
+    assert check.output.strip() == "All stored files and rows match.", check.output

@@ -9,7 +9,7 @@ from . import demo, mail
 from .account import two_step
 from .auth import services
 from .extensions import db
-from .media import consistency
+from .media import consistency, moving
 from .models import Organisation, User
 from .orgs import admin as org_admin
 from .orgs import services as orgs
@@ -88,6 +88,19 @@ def media_check(fix: bool) -> None:
         click.echo("All stored files and rows match.")
     elif not fix:
         raise click.exceptions.Exit(1)
+
+
+@media_group.command("move-storage")
+@click.option("--to", "target_url", required=True, help="The new STORAGE_URL, e.g. s3://bucket.")
+def media_move_storage(target_url: str) -> None:
+    """Copy every stored file into another storage and check every checksum there."""
+    report = moving.move(target_url, progress=click.echo)
+    click.echo(
+        f"{report.copied} files copied, {report.skipped} already there, {len(report.bad)} wrong."
+    )
+    if not report.ok:
+        raise click.exceptions.Exit(1)
+    click.echo(f"Every checksum matches. Set STORAGE_URL={target_url} and restart.")
 
 
 orgs_group = AppGroup("orgs", help="Organisations (the operator's side).")
