@@ -17,6 +17,8 @@ Run with `make bench` (or `.venv/bin/python bench/run.py --help`). The bench
 6. ticks steps like the goal page's script does, alone and while wrk loads the plan home,
    and reports the round-trip times (ticks.py); reads the caseload of a worker with 40 young
    people the same way, and counts its queries against a worker with one (caseload.py);
+   stores a 12 MP photo in a real S3-compatible store and on the local disk in turns
+   (s3_photos.py);
 7. stores a real 45-50 MB H.264 video with the app's services, uploads a file just under
    UPLOAD_MAX_MB and reports how far the memory of the gunicorn worker that took it rose, and
    times the plan home while four slow clients download the video (video_figures.py);
@@ -45,6 +47,7 @@ import load
 import pdf
 import photos
 import redis_server
+import s3_photos
 import sandbox
 import seed
 import ticks
@@ -108,6 +111,8 @@ def run(args: argparse.Namespace, tmp: Path, servers: list) -> None:
     plan = seed.seed(env, tmp)  # from here on this process has the bench's env
     log(f"giving a worker {caseload.PLANS} young people and another one")
     workers_password = caseload.seed(plan.app, tmp)
+    log("storing a 12 MP photo in object storage and on the local disk, in turns")
+    s3_photos.figures_for(plan.app, plan.plan_id, tmp, servers)
     bench_video, big_upload = video_figures.make_video_files(env, tmp)
     plan_path = f"/plans/{plan.plan_id}"
     log(f"seeded plan {plan.plan_id}; starting gunicorn twice with {GUNICORN_CONF.name}")

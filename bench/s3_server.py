@@ -47,6 +47,11 @@ class S3Server:
     process: subprocess.Popen
     log: Path
 
+    name = "seaweedfs"
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
+
     def client_settings(self) -> dict[str, str]:
         """Keyword arguments for boto3's client (as the environment gives them in production)."""
         return {
