@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import socket
 
 import boto3
 import pytest
@@ -14,7 +15,8 @@ import sqlalchemy as sa
 
 from toekomstplan.auth import services as auth_services
 from toekomstplan.extensions import db
-from toekomstplan.models import MediaFile
+from toekomstplan.media import housekeeping
+from toekomstplan.models import Media, MediaFile, PendingDeletion
 from toekomstplan.storage import storage
 from toekomstplan.storage.s3 import S3Storage
 
@@ -132,3 +134,50 @@ def test_move_storage_copies_a_local_installation_into_the_bucket(
     moved = build_app({**local, "STORAGE_URL": target}, tmp_path / "moved-instance")
     check = moved.test_cli_runner().invoke(args=["media", "check"])
     assert check.output.strip() == "All stored files and rows match.", check.output
+
+
+def _unreachable(app, object_store) -> S3Storage:
+    """The app's storage as it is while the object store is down: same bucket, no answer."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    with app.app_context():
+        live = storage()
+    settings = {**object_store.client_settings(), "endpoint_url": f"http://127.0.0.1:{closed}"}
+    return S3Storage(BUCKET, live.work_root, prefix=live.prefix, **settings)
+
+
+def test_while_the_store_is_down_an_upload_is_refused_kindly_and_leaves_nothing(
+    app, youth, upload, object_store
+):
+    with app.app_context():
+        live = storage()
+    app.extensions["toekomstplan.storage"] = _unreachable(app, object_store)
+    answer = upload(youth, jpeg_with_gps(), "IMG.jpg")
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "10"
+    assert "try again" in answer.get_json()["error"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Media)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PendingDeletion)) == 1
+    app.extensions["toekomstplan.storage"] = live  # the store is back
+    with app.app_context():
+        housekeeping.run()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PendingDeletion)) == 0
+    assert objects(app) == []
+
+
+def test_an_account_deleted_while_the_store_is_down_loses_its_photos_once_it_is_back(
+    app, client, post, youth, upload, object_store
+):
+    upload(youth, jpeg_with_gps(), "a.jpg")
+    assert len(objects(app)) == 4
+    with app.app_context():
+        live = storage()
+    app.extensions["toekomstplan.storage"] = _unreachable(app, object_store)
+    response = post(client, "/account/delete", {"password": youth.password, "sure": "y"})
+    assert response.status_code == 302  # the account and its rows are gone at once
+    app.extensions["toekomstplan.storage"] = live
+    assert len(objects(app)) == 4  # the photos waited for the store
+    with app.app_context():
+        housekeeping.run()
+    assert objects(app) == []

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from .extensions import db, limiter
 from .http import wants_json
+from .storage import Unavailable
 
 
 def _page(title: str, message: str, code: int):
@@ -95,7 +96,10 @@ in a moment.</p>
 
 
 def disk_full(error: OSError):
-    """A full disk while a request is received or saved: say so, and tell the operator."""
+    """A full disk while a request is received or saved: say so, and tell the operator.
+    The object store not answering: nothing was saved, and it may work in a moment."""
+    if isinstance(error, Unavailable):
+        return store_down(error)
     if error.errno != errno.ENOSPC:
         raise error
     db.session.rollback()
@@ -104,6 +108,16 @@ def disk_full(error: OSError):
     if wants_json():
         return jsonify(error=message), 507
     return _page(_("There is no room right now"), message, 507)
+
+
+def store_down(error: Unavailable):
+    db.session.rollback()
+    current_app.logger.error("storage unavailable: %s %s: %s", request.method, request.path, error)
+    message = _("Saving does not work for a moment. Nothing is lost: try again soon.")
+    headers = {"Retry-After": "10"}
+    if wants_json():
+        return jsonify(error=message), 503, headers
+    return *_page(_("Please try again soon"), message, 503), headers
 
 
 def server_error(error):

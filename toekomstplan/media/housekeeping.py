@@ -3,7 +3,8 @@
 - work in progress older than an hour (a raw upload with its location data, half a video,
   a data export's files) is removed from the work folder;
 - a video whose job was lost (the consumer killed mid-transcode) is queued again;
-- upload slots and one-time form tokens past their use are deleted.
+- upload slots and one-time form tokens past their use are deleted;
+- stored files whose rows went while the storage was down are deleted (cleanup.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from flask import Flask, current_app
 from ..extensions import db
 from ..models import FormUse, UploadSlot
 from ..storage import storage
-from . import video_jobs
+from . import cleanup, video_jobs
 from .inflight import SLOT_MAX_AGE
 
 FORM_USE_KEPT = timedelta(days=1)  # a page open longer than this has an expired CSRF token too
@@ -28,6 +29,9 @@ def run() -> None:
     if removed:
         current_app.logger.warning("removed %d leftovers of crashes: %s", len(removed), removed)
     video_jobs.requeue_lost()
+    deleted = cleanup.retry()
+    if deleted:
+        current_app.logger.warning("deleted %d stored files left while storage was down", deleted)
     now = datetime.now(UTC)
     db.session.execute(sa.delete(UploadSlot).where(UploadSlot.created_at < now - SLOT_MAX_AGE))
     db.session.execute(sa.delete(FormUse).where(FormUse.created_at < now - FORM_USE_KEPT))

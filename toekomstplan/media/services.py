@@ -29,7 +29,7 @@ from ..models import (
 from ..models.media import CAPTION_MAX, LABEL_MAX
 from ..storage import storage
 from ..text import clean_line
-from . import images, inflight, variants, video_jobs
+from . import cleanup, images, inflight, variants, video_jobs
 from .refusals import MediaRefused, Refusal
 
 PHOTO_TYPES = {"jpeg", "png", "webp", "heif"}
@@ -113,7 +113,7 @@ def _store_upload(plan: Plan, upload: Path, *, label: str, caption: str) -> Medi
         inflight.lock_plan(plan.id)
         if used_bytes(plan.id) + media.size_bytes > current_app.config["MEDIA_QUOTA_BYTES"]:
             db.session.rollback()
-            storage().delete_prefix(f"{plan.id}/{media.id}")
+            cleanup.delete_prefix(f"{plan.id}/{media.id}")
             raise MediaRefused(Refusal.QUOTA, "variants")
         media.status = MediaStatus.READY
         return variants.commit_new(media)
@@ -142,12 +142,12 @@ def delete_media(media: Media) -> None:
     db.session.delete(media)
     pagecache.plan_changed(plan_id)
     db.session.commit()
-    storage().delete_prefix(prefix)
+    cleanup.delete_prefix(prefix)
 
 
 def delete_plan_files(plan_id: int) -> None:
     """Delete every stored file of a plan (its rows go with the plan)."""
-    storage().delete_prefix(str(plan_id))
+    cleanup.delete_prefix(str(plan_id))
 
 
 def put_on_cover(plan: Plan, media: Media | None, focus: str) -> None:

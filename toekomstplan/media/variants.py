@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import Media, MediaFile
 from ..storage import storage
 from ..storage.base import Stored
-from . import images
+from . import cleanup, images
 
 EXTENSIONS = {"image/jpeg": ".jpg", "image/webp": ".webp", "image/png": ".png", "video/mp4": ".mp4"}
 
@@ -28,7 +28,7 @@ def commit_new(media: Media) -> Media:
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        storage().delete_prefix(f"{media.plan_id}/{media.id}")
+        cleanup.delete_prefix(f"{media.plan_id}/{media.id}")
         raise
     return media
 
@@ -64,7 +64,7 @@ def store(media: Media, make: Callable[[Path], list[images.Variant]]) -> None:
             f.size for f in media.files if f.variant != "incoming"
         )
     except BaseException:
-        storage().delete_prefix(f"{media.plan_id}/{media.id}")
+        cleanup.delete_prefix(f"{media.plan_id}/{media.id}")
         raise
 
 

@@ -11,7 +11,7 @@ from .. import conditional, pagecache
 from ..extensions import db
 from ..models import Media, MediaFile, MediaKind, MediaStatus
 from ..storage import storage
-from . import images, variants, videos
+from . import cleanup, images, variants, videos
 from .refusals import MediaRefused, Refusal
 
 
@@ -89,7 +89,7 @@ def prepare_video(media_id: str) -> None:
     except MediaRefused as refused:
         current_app.logger.warning("video %s refused: %s", media_id, refused)
         for row in new_rows:
-            storage().delete(row.key)
+            cleanup.delete_key(row.key)
         _fail(media, refused.reason)
         return
     media.files.remove(incoming)
@@ -99,7 +99,7 @@ def prepare_video(media_id: str) -> None:
     media.status, media.failure = MediaStatus.READY, None
     pagecache.plan_changed(media.plan_id)
     db.session.commit()
-    storage().delete(incoming.key)  # the raw upload, with its location data, goes
+    cleanup.delete_key(incoming.key)  # the raw upload, with its location data, goes
 
 
 def mark_failed(media_id: str) -> None:

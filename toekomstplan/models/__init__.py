@@ -14,7 +14,16 @@ from .accounts import (
 from .base import UTCDateTime, utcnow
 from .comments import Comment, ReadMark, Suggestion, SuggestionStatus, WorkerRating
 from .goals import EventKind, Goal, GoalStatus, ProgressEvent, Rating, Step
-from .media import Attachment, AttachTarget, Media, MediaFile, MediaKind, MediaStatus, new_media_id
+from .media import (
+    Attachment,
+    AttachTarget,
+    Media,
+    MediaFile,
+    MediaKind,
+    MediaStatus,
+    PendingDeletion,
+    new_media_id,
+)
 from .meetings import Meeting
 from .organisations import (
     AuditRecord,
@@ -48,6 +57,7 @@ __all__ = [
     "Meeting",
     "MediaKind",
     "MediaStatus",
+    "PendingDeletion",
     "AttachTarget",
     "new_media_id",
     "Media",

@@ -130,3 +130,15 @@ class Attachment(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     media: Mapped[Media] = relationship(back_populates="attachments")
+
+
+class PendingDeletion(Model):
+    """Stored files to delete once the storage answers again: their rows are gone (a photo
+    or an account deleted, an upload refused) while the object store was down. The
+    housekeeping job deletes them (media/cleanup.py)."""
+
+    __tablename__ = "pending_deletions"
+
+    id: Mapped[IntPk]
+    prefix: Mapped[str] = mapped_column(sa.String(300))  # a plan, or one photo or video
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

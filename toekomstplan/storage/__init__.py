@@ -19,11 +19,19 @@ from pathlib import Path
 
 from flask import current_app
 
-from .base import Storage, Stored, UnsafeKey, check_key
+from .base import Storage, Stored, Unavailable, UnsafeKey, check_key
 from .local import LocalStorage
 from .memory import MemoryStorage
 
-__all__ = ["Storage", "Stored", "UnsafeKey", "check_key", "LocalStorage", "MemoryStorage"]
+__all__ = [
+    "Storage",
+    "Stored",
+    "Unavailable",
+    "UnsafeKey",
+    "check_key",
+    "LocalStorage",
+    "MemoryStorage",
+]
 
 
 def make_storage(config) -> Storage:

@@ -29,6 +29,11 @@ class UnsafeKey(ValueError):
     """A key that would leave the store."""
 
 
+class Unavailable(OSError):
+    """The storage does not answer (an object store that is down or overloaded): nothing
+    was stored, and the same request may work in a moment."""
+
+
 @dataclass(frozen=True)
 class Stored:
     key: str

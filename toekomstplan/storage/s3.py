@@ -18,19 +18,22 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 from urllib.parse import urlsplit
 
 import boto3
+from boto3.exceptions import S3UploadFailedError
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from flask import Response, current_app, request
 
 from .base import (
     CHUNK,
     Storage,
     Stored,
+    Unavailable,
     check_key,
     copy_hashing,
     disposition,
@@ -40,6 +43,7 @@ from .base import (
 
 SIGNED_SECONDS = 60  # how long nginx may use a signed URL for one answer
 MISSING = {"404", "NoSuchKey", "NotFound"}
+SLOW = {"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout"}
 
 
 class S3Storage(Storage):
@@ -69,6 +73,10 @@ class S3Storage(Storage):
         return self.prefix + check_key(key)
 
     def save(self, key: str, source: Path | BinaryIO) -> Stored:
+        with _answering():
+            return self._save(key, source)
+
+    def _save(self, key: str, source: Path | BinaryIO) -> Stored:
         name = self._key(key)
         if isinstance(source, Path):  # a finished file on this disk: hashed, then sent
             with source.open("rb") as src:
@@ -88,6 +96,10 @@ class S3Storage(Storage):
     def open(self, key: str) -> BinaryIO:
         """A seekable copy (Pillow seeks in a photo): in memory up to 16 MB, then on the
         local disk in the work folder, removed when it is closed."""
+        with _answering():
+            return self._open(key)
+
+    def _open(self, key: str) -> BinaryIO:
         try:
             answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as error:
@@ -108,7 +120,8 @@ class S3Storage(Storage):
 
     def _size(self, key: str) -> int | None:
         try:
-            head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+            with _answering():
+                head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as error:
             if _missing(error):
                 return None
@@ -119,14 +132,16 @@ class S3Storage(Storage):
         return self._size(key) is not None
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+        with _answering():
+            self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
 
     def delete_prefix(self, prefix: str) -> None:
         start = self._key(prefix.rstrip("/")) + "/"
-        for page in self._pages(start):
-            names: list[Any] = [{"Key": item["Key"]} for item in page]
-            if names:  # at most 1000 a page, as delete_objects takes them
-                self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": names})
+        with _answering():
+            for page in self._pages(start):
+                names: list[Any] = [{"Key": item["Key"]} for item in page]
+                if names:  # at most 1000 a page, as delete_objects takes them
+                    self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": names})
 
     def _pages(self, start: str) -> Iterator[list[Any]]:
         pages = self.client.get_paginator("list_objects_v2")
@@ -134,9 +149,10 @@ class S3Storage(Storage):
             yield page.get("Contents", [])
 
     def keys(self) -> Iterator[str]:
-        for page in self._pages(self.prefix):
-            for item in page:
-                yield item["Key"][len(self.prefix) :]
+        with _answering():
+            for page in self._pages(self.prefix):
+                for item in page:
+                    yield item["Key"][len(self.prefix) :]
 
     def send(self, key: str, *, content_type: str, download_name: str, etag: str) -> Response:
         proxy = current_app.config.get("MEDIA_X_ACCEL_PREFIX")
@@ -162,9 +178,10 @@ class S3Storage(Storage):
         if asked:
             response.status_code = 206
             response.headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"
-        body = self.client.get_object(
-            Bucket=self.bucket, Key=self._key(key), Range=f"bytes={start}-{stop - 1}"
-        )["Body"]
+        with _answering():
+            body = self.client.get_object(
+                Bucket=self.bucket, Key=self._key(key), Range=f"bytes={start}-{stop - 1}"
+            )["Body"]
         response.response = _chunks(body)
         response.direct_passthrough = True
         response.content_length = stop - start
@@ -182,6 +199,21 @@ class S3Storage(Storage):
         response.headers["X-Accel-Redirect"] = f"{proxy.rstrip('/')}{signed.path}?{signed.query}"
         response.headers["Content-Disposition"] = disposition(download_name)
         return private(response)
+
+
+@contextmanager
+def _answering() -> Iterator[None]:
+    """Turn "the store does not answer" (no connection, a timeout, a 5xx) into Unavailable,
+    which the app answers with "try again in a moment"; a 4xx stays what it is."""
+    try:
+        yield
+    except (BotoCoreError, S3UploadFailedError) as error:
+        raise Unavailable(str(error)) from error
+    except ClientError as error:
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        if int(status) >= 500 or str(error.response.get("Error", {}).get("Code")) in SLOW:
+            raise Unavailable(str(error)) from error
+        raise
 
 
 def _missing(error: ClientError) -> bool:
