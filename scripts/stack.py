@@ -213,6 +213,18 @@ http {{
         self._spawn(f"web{host}", unit_command("toekomstplan-web.service"), host)
         _wait_http(f"http://{HOST}:{self.ports.hosts[host]}/healthz", self.processes[f"web{host}"])
 
+    def stop_store(self) -> None:
+        """Stop the object store, as an outage would."""
+        if self.store is not None:
+            self.store.stop()
+
+    def start_store(self) -> None:
+        """Start the object store again on its port, with its data and keys."""
+        self.store = s3_server.start(self.folder / "seaweedfs", self.ports.s3)
+
+    def media_check(self) -> str:
+        return self._flask(["media", "check"])
+
     def stop(self) -> None:
         for process in reversed(list(self.processes.values())):
             if process.poll() is None:
