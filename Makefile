@@ -65,7 +65,7 @@ test-stack: $(STAMP) translations
 	$(BIN)/pytest -q tests/stack $(PYTEST_ARGS)
 
 bench: $(STAMP) translations
-	@scripts/ensure-system-deps wrk chromium exiftool poppler pango redis
+	@scripts/ensure-system-deps wrk chromium exiftool poppler pango redis nginx postgres
 	$(BIN)/python bench/run.py
 
 clean:

@@ -17,6 +17,7 @@ import itertools
 import os
 import random
 import re
+import time
 import uuid
 
 from locust import HttpUser, between, events, task
@@ -29,15 +30,21 @@ PAGES = ("login page", "plan home", "goal", "goals", "caseload", "shared plan", 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _youth = itertools.count()
 _workers = itertools.count()
-_acked = open(ACKED_FILE, "a", buffering=1)  # noqa: SIM115 (open for the whole run)
-_pages = open(os.environ["LOAD_TIMES"], "a", buffering=1)  # noqa: SIM115
+_acked = open(ACKED_FILE, "a", buffering=1)
+_pages = open(os.environ["LOAD_TIMES"], "a", buffering=1)
 
 
 @events.request.add_listener
 def _page_time(name, response_time, exception=None, **kwargs) -> None:
-    """Every answered page request's time, for the page figures of stack_load.py."""
+    """Every answered page request's time (with when it ended), for stack_load.py."""
     if name in PAGES and exception is None:
-        _pages.write(f"{response_time:.1f}\n")
+        _pages.write(f"{time.time():.3f} {response_time:.1f}\n")
+
+
+@events.spawning_complete.add_listener
+def _spawned(user_count, **kwargs) -> None:
+    """When the last user has started (and logged in soon after): the steady state begins."""
+    _pages.write(f"{time.time():.3f} spawned\n")
 
 
 @events.quitting.add_listener

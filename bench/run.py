@@ -24,7 +24,10 @@ Run with `make bench` (or `.venv/bin/python bench/run.py --help`). The bench
    times the plan home while four slow clients download the video (video_figures.py);
 8. has a second young person send 50 uploads of 20 MB at once and then eight 49-megapixel
    PNGs, and reports the first one's plan home meanwhile, the uploads lost and the workers'
-   memory growth (flood.py).
+   memory growth (flood.py);
+9. starts the production shape (scripts/stack.py: PostgreSQL, Redis, SeaweedFS, two app
+   hosts, a consumer, nginx) and loads it with 100 Locust users, once plainly and once with
+   an app host killed and restarted (stack_load.py).
 
 Every figure is printed on its own line as `name=value`; progress goes to stderr. Nothing
 leaves 127.0.0.1, and the servers are stopped whatever happens.
@@ -50,6 +53,7 @@ import redis_server
 import s3_photos
 import sandbox
 import seed
+import stack_load
 import ticks
 import video
 import video_figures
@@ -152,6 +156,12 @@ def run(args: argparse.Namespace, tmp: Path, servers: list) -> None:
     flood_plan, flood_cookie = flood.flood_figures(app, plan.app, plan_path, cookie, tmp, head)
     flood.bomb_figures(app, plan.app, flood_plan, flood_cookie, tmp)
     check_plan_home(app.port, plan_path, cookie, seed.PLAN_TITLE)
+
+    # Last of all, with the single-host servers stopped: the production shape under load.
+    for server in servers:
+        server.stop()
+    servers.clear()
+    stack_load.figures(tmp, servers)
     figure("bench_seconds", f"{time.monotonic() - started:.0f}")
 
 
