@@ -118,6 +118,25 @@ class S3Storage(Storage):
         copy.seek(0)
         return cast(BinaryIO, copy)
 
+    @contextmanager
+    def local_copy(self, key: str) -> Iterator[Path]:
+        """A temporary file with the object's bytes (for ffmpeg), fetched straight to disk
+        (in parts, for a video of hundreds of MB); removed afterwards."""
+        fd, name = tempfile.mkstemp(dir=self.work_dir(), prefix=owned_prefix("copy"))
+        os.close(fd)
+        path = Path(name)
+        try:
+            with _answering():
+                try:
+                    self.client.download_file(self.bucket, self._key(key), name)
+                except ClientError as error:
+                    if _missing(error):
+                        raise FileNotFoundError(key) from error
+                    raise
+            yield path
+        finally:
+            path.unlink(missing_ok=True)
+
     def _size(self, key: str) -> int | None:
         try:
             with _answering():
