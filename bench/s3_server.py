@@ -22,7 +22,7 @@ BUCKET = "toekomstplan-test"  # the tests' one bucket; each test uses a prefix o
 GRPC_OFFSET = 10_000  # SeaweedFS also listens on each port + 10000
 
 
-def _free_port() -> int:
+def free_port() -> int:
     """A free port whose gRPC twin (port + 10000) is free too."""
     for _ in range(100):
         with socket.socket() as probe:
@@ -111,8 +111,8 @@ def start(folder: Path, s3_port: int | None = None) -> S3Server:
             }
         )
     )
-    master, volume, filer = (_free_port() for _ in range(3))
-    s3 = s3_port or _free_port()
+    master, volume, filer = (free_port() for _ in range(3))
+    s3 = s3_port or free_port()
     log = folder / "weed.log"
     with log.open("wb") as out:
         process = subprocess.Popen(

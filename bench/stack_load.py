@@ -23,7 +23,6 @@ import csv
 import importlib.util
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,7 +40,8 @@ FAULT_SECONDS, KILL_AT, RESTART_AT = 40, 10, 25
 PAGES = {"login page", "plan home", "goal", "goals", "caseload", "shared plan", "shared goal"}
 
 
-def _stack_module():
+def stack_module():
+    """scripts/stack.py as a module (it is a script, not in a package)."""
     spec = importlib.util.spec_from_file_location("stack", ROOT / "scripts" / "stack.py")
     if spec is None or spec.loader is None:
         raise BenchError("scripts/stack.py is missing")
@@ -49,21 +49,6 @@ def _stack_module():
     sys.modules["stack"] = module
     spec.loader.exec_module(module)
     return module
-
-
-def _free() -> int:
-    for _ in range(100):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port + 10_000 < 65536:
-            with socket.socket() as twin:
-                try:
-                    twin.bind(("127.0.0.1", port + 10_000))
-                except OSError:
-                    continue
-            return port
-    raise BenchError("no free port")
 
 
 def seed(password: str) -> None:
@@ -176,10 +161,8 @@ def _lost_writes(database_url: str, acked: Path) -> tuple[int, int]:
 
 def figures(tmp: Path, servers: list) -> None:
     """Start the stack, load it twice (plain, then with a host killed), print the figures."""
-    module = _stack_module()
-    ports = module.Ports(
-        nginx=_free(), hosts=(_free(), _free()), redis=_free(), s3=_free(), smtp=_free()
-    )
+    module = stack_module()
+    ports = module.Ports.free()
     folder = tmp / "stack"
     database = module.postgres_url(tmp, name="toekomstplan_bench", fresh=True)
     stack = module.Stack(folder, database, ports)

@@ -46,6 +46,12 @@ class Ports:
     s3: int = 8333
     smtp: int = 8025
 
+    @classmethod
+    def free(cls) -> Ports:
+        """Free ports for a stack beside another one (the tests', the bench's)."""
+        port = s3_server.free_port  # also free at port + 10000, which SeaweedFS takes
+        return cls(nginx=port(), hosts=(port(), port()), redis=port(), s3=port(), smtp=port())
+
 
 def unit_command(unit: str) -> list[str]:
     """ExecStart of a unit in deploy/systemd, with /opt/toekomstplan pointing here."""

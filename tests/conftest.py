@@ -90,6 +90,16 @@ def build_app(config: dict, instance_path):
     return app
 
 
+def close_app(app, drop: bool = True) -> None:
+    """For a test that built an app of its own: leave the database as the next test expects
+    it (on PostgreSQL the tables go), and no connection open."""
+    with app.app_context():
+        db.session.remove()
+        if drop and TEST_DATABASE_URL:
+            db.drop_all()
+        db.engine.dispose()
+
+
 def drop_everything() -> None:
     """Drop every table in the database, including ones the models do not know."""
     existing = sa.MetaData()

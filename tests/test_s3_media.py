@@ -20,7 +20,7 @@ from toekomstplan.models import Media, MediaFile, PendingDeletion
 from toekomstplan.storage import storage
 from toekomstplan.storage.s3 import S3Storage
 
-from .conftest import PASSWORD, TEST_DATABASE_URL, build_app
+from .conftest import PASSWORD, build_app, close_app
 from .factories import post_form
 from .factories import upload as send
 from .loopback import s3_servers
@@ -37,15 +37,6 @@ def app_config(app_config, object_store, monkeypatch):
     for name, value in object_store.environment().items():
         monkeypatch.setenv(name, value)
     return {**app_config, "STORAGE_URL": f"s3://{BUCKET}/app-{next(_prefixes)}"}
-
-
-def _close(app, drop: bool = True) -> None:
-    """Leave the database as the next test expects it, and no connection open."""
-    with app.app_context():
-        db.session.remove()
-        if drop and TEST_DATABASE_URL:
-            db.drop_all()
-        db.engine.dispose()
 
 
 def objects(app) -> list[str]:
@@ -127,7 +118,7 @@ def test_move_storage_copies_a_local_installation_into_the_bucket(
     app = build_app(local, tmp_path / "local-instance")
     with app.app_context():
         db.create_all()
-    request.addfinalizer(lambda: _close(app))
+    request.addfinalizer(lambda: close_app(app))
     client = app.test_client()
     with app.app_context():
         user = auth_services.register_youth("Sam", "sam2009", PASSWORD, None, "Plan")
@@ -142,7 +133,7 @@ def test_move_storage_copies_a_local_installation_into_the_bucket(
     again = runner.invoke(args=["media", "move-storage", "--to", target])
     assert "0 files copied, 4 already there" in again.output
     moved = build_app({**local, "STORAGE_URL": target}, tmp_path / "moved-instance")
-    request.addfinalizer(lambda: _close(moved, drop=False))
+    request.addfinalizer(lambda: close_app(moved, drop=False))
     check = moved.test_cli_runner().invoke(args=["media", "check"])
     assert check.output.strip() == "All stored files and rows match.", check.output
 

@@ -16,7 +16,7 @@ from toekomstplan.extensions import db, limiter
 from toekomstplan.models import User, UserKind
 from toekomstplan.passwords import hash_password
 
-from .conftest import PASSWORD, TEST_DATABASE_URL, build_app
+from .conftest import PASSWORD, build_app, close_app
 from .loopback import bench_module
 
 PROXY = "198.51.100.7"  # the address nginx saw: the last entry of X-Forwarded-For
@@ -56,15 +56,6 @@ def test_a_forged_forwarded_for_does_not_escape_the_throttle(app, client, post, 
     assert wrong(post, client, user.email, "198.51.100.8").status_code == 401
 
 
-def _close(app) -> None:
-    """Leave the database as the next test expects it, and no connection open."""
-    with app.app_context():
-        db.session.remove()
-        if TEST_DATABASE_URL:
-            db.drop_all()
-        db.engine.dispose()
-
-
 def test_while_redis_is_unreachable_logins_are_still_throttled(
     app_config, tmp_path, post, caplog, request
 ):
@@ -87,7 +78,7 @@ def test_while_redis_is_unreachable_logins_are_still_throttled(
         db.session.add(user)
         db.session.commit()
     client = app.test_client()
-    request.addfinalizer(lambda: _close(app))
+    request.addfinalizer(lambda: close_app(app))
     # The limiter is one per process and says "unreachable" once: an earlier test's store
     # that was unreachable too must not keep this one quiet.
     limiter._storage_dead = False

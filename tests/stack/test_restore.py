@@ -15,7 +15,7 @@ import uuid
 import boto3
 import pytest
 
-from .conftest import _free, stack_module
+from .conftest import stack_module
 from .test_stack import PASSWORD, Browser, photo, register
 
 pytestmark = pytest.mark.stack
@@ -63,10 +63,7 @@ def test_a_backup_restored_into_a_fresh_stack_serves_the_same_plan_and_photo(
         check=True,
         capture_output=True,
     )
-    ports = stack_module.Ports(
-        nginx=_free(), hosts=(_free(), _free()), redis=_free(), s3=_free(), smtp=_free()
-    )
-    restored = stack_module.Stack(place, database, ports)
+    restored = stack_module.Stack(place, database, stack_module.Ports.free())
     try:
         restored.start(demo=False)
         target = _bucket(restored.store)

@@ -9,6 +9,8 @@ session holds), and the housekeeping job deletes it once the store answers again
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import current_app
 
@@ -19,22 +21,21 @@ from ..storage import Unavailable, storage
 
 def delete_prefix(prefix: str) -> None:
     """Delete every stored file under `prefix` now, or as soon as the storage answers."""
-    try:
-        storage().delete_prefix(prefix)
-    except Unavailable as error:
-        current_app.logger.warning("storage unavailable, deleting %s later: %s", prefix, error)
-        with db.engine.begin() as connection:
-            connection.execute(sa.insert(PendingDeletion).values(prefix=prefix))
+    _now_or_later(storage().delete_prefix, prefix)
 
 
 def delete_key(key: str) -> None:
     """Delete one stored file now, or as soon as the storage answers."""
+    _now_or_later(storage().delete, key)
+
+
+def _now_or_later(delete: Callable[[str], None], name: str) -> None:
     try:
-        storage().delete(key)
+        delete(name)
     except Unavailable as error:
-        current_app.logger.warning("storage unavailable, deleting %s later: %s", key, error)
+        current_app.logger.warning("storage unavailable, deleting %s later: %s", name, error)
         with db.engine.begin() as connection:
-            connection.execute(sa.insert(PendingDeletion).values(prefix=key))
+            connection.execute(sa.insert(PendingDeletion).values(prefix=name))
 
 
 def retry() -> int:
