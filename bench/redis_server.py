@@ -45,9 +45,11 @@ class RedisServer:
             self.process.kill()
             self.process.wait(timeout=10)
 
-    def restart(self) -> None:
-        """Stop and start again on the same port (its data is gone, as after a crash)."""
+    def restart(self, down_seconds: float = 0) -> None:
+        """Stop, stay away `down_seconds`, and start again on the same port (its data is
+        gone, as after a crash)."""
         self.stop()
+        time.sleep(down_seconds)
         self.process = _spawn(self.port, self.log)
         _wait(self)
 

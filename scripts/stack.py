@@ -134,7 +134,7 @@ class Stack:
             print(self._flask(["demo"]), end="")
         for host in range(len(self.ports.hosts)):
             self._spawn(f"web{host}", unit_command("toekomstplan-web.service"), host)
-        self._spawn("consumer", unit_command("toekomstplan-consumer.service"), None)
+        self.start_consumer()
         for host, port in enumerate(self.ports.hosts):
             _wait_http(f"http://{HOST}:{port}/healthz", self.processes[f"web{host}"])
         self._nginx()
@@ -209,15 +209,22 @@ http {{
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self._spawn("nginx", [nginx, "-c", str(folder / "nginx.conf"), "-p", str(folder)], 0)
 
-    def kill_host(self, host: int) -> None:
-        """SIGKILL one app host (all its workers), as a machine that dies."""
-        process = self.processes[f"web{host}"]
+    def kill(self, name: str) -> None:
+        """SIGKILL a process of the stack and everything it started, as a machine that dies."""
+        process = self.processes[name]
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+
+    def kill_host(self, host: int) -> None:
+        """SIGKILL one app host (all its workers)."""
+        self.kill(f"web{host}")
 
     def start_host(self, host: int) -> None:
         self._spawn(f"web{host}", unit_command("toekomstplan-web.service"), host)
         _wait_http(f"http://{HOST}:{self.ports.hosts[host]}/healthz", self.processes[f"web{host}"])
+
+    def start_consumer(self) -> None:
+        self._spawn("consumer", unit_command("toekomstplan-consumer.service"), None)
 
     def stop_store(self) -> None:
         """Stop the object store, as an outage would."""

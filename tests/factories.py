@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 JSON = {"Accept": "application/json"}
@@ -74,3 +75,14 @@ def statements_of(app, request) -> list[str]:
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", count)
     return statements
+
+
+def wait_for(condition, timeout: float = 60, what: str = ""):
+    """Poll `condition` until it gives something true; fail saying what did not happen."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.05)
+    raise AssertionError(f"waited {timeout}s for {what}")

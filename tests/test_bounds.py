@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import socket
 import subprocess
 import threading
 import time
@@ -16,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import redis.exceptions
 import sqlalchemy as sa
 
 from toekomstplan.extensions import db
@@ -316,6 +318,36 @@ def test_a_video_that_waits_too_long_can_be_tried_again_by_the_young_person(
     assert status_of(app, lost_video) == MediaStatus.READY
 
 
+def held_by(app, media_id: str, pid: int) -> None:
+    """The video's job was taken by consumer `pid` on this host a moment ago."""
+    with app.app_context():
+        media = db.session.get(Media, media_id)
+        media.processing_since = datetime.now(UTC)
+        media.processing_by = f"{socket.gethostname()}:{pid}"
+        db.session.commit()
+
+
+def test_a_consumer_starting_again_queues_the_video_its_killed_predecessor_held(app, lost_video):
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a consumer that was killed mid-transcode: its process id runs no more
+    held_by(app, lost_video, gone.pid)
+    with app.app_context():
+        housekeeping.run()  # what a consumer does when it starts
+    assert status_of(app, lost_video) == MediaStatus.READY
+
+
+def test_a_video_a_running_consumer_prepares_is_not_taken_from_it(app, lost_video):
+    running = subprocess.Popen(["sleep", "30"])
+    try:
+        held_by(app, lost_video, running.pid)
+        with app.app_context():
+            housekeeping.run()
+        assert status_of(app, lost_video) == MediaStatus.PROCESSING
+    finally:
+        running.kill()
+        running.wait()
+
+
 def test_a_video_still_being_prepared_is_not_queued_twice(
     app, client, youth, upload, tmp_path, post, monkeypatch
 ):
@@ -342,3 +374,20 @@ def test_work_of_a_process_that_is_gone_is_swept_at_once(app):
     with app.app_context():
         assert storage().sweep() == [killed.name]
     assert mine.exists()
+
+
+def test_a_video_uploaded_while_the_job_queue_is_away_is_prepared_once_it_is_back(
+    app, youth, upload, tmp_path, monkeypatch
+):
+    def unreachable(task):
+        raise redis.exceptions.ConnectionError("Connection refused")
+
+    monkeypatch.setattr(huey, "enqueue", unreachable)
+    response = upload(youth, video(tmp_path), "clip.mp4")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    media_id = response.get_json()["id"]
+    monkeypatch.undo()
+    assert status_of(app, media_id) == MediaStatus.PROCESSING
+    with app.app_context():
+        housekeeping.run()
+    assert status_of(app, media_id) == MediaStatus.READY

@@ -26,6 +26,7 @@ from toekomstplan.extensions import db
 from toekomstplan.models import Media, MediaStatus, Plan, User, UserKind
 from toekomstplan.passwords import hash_password
 
+from .factories import wait_for
 from .mediafiles import ffmpeg_exe, jpeg_with_gps
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,16 +97,6 @@ def alive(pid: int) -> bool:
 def work_files(site, pattern: str) -> list[Path]:
     work = site["uploads"] / ".tmp"
     return sorted(work.rglob(pattern)) if work.exists() else []
-
-
-def wait_for(condition, timeout: float = 60, what: str = ""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"waited {timeout}s for {what}")
 
 
 def multipart(token: str, data: bytes, name: str, content_type: str) -> tuple[str, bytes]:

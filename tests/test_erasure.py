@@ -17,7 +17,7 @@ from huey import SqliteHuey
 
 from toekomstplan import jobs
 from toekomstplan.extensions import db
-from toekomstplan.models import MemberRole, Organisation
+from toekomstplan.models import MemberRole, Organisation, WaitingJob
 from toekomstplan.orgs import services as orgs
 
 from .conftest import TEST_DATABASE_URL
@@ -159,7 +159,7 @@ def test_after_a_worker_deletes_their_account_nothing_of_them_is_left(app, tmp_p
     assert left == [], "\n".join(left)
 
 
-def test_the_job_queue_forgets_the_jobs_of_deleted_media(tmp_path):
+def test_the_job_queue_forgets_the_jobs_of_deleted_media(app, tmp_path):
     queue = SqliteHuey("erasure-test", filename=str(tmp_path / "queue.sqlite"))
 
     @queue.task()
@@ -169,6 +169,11 @@ def test_the_job_queue_forgets_the_jobs_of_deleted_media(tmp_path):
     prepare("keep-this-one")
     prepare("gone-0123456789")
     prepare.schedule(("gone-0123456789",), delay=3600)
-    assert jobs.forget(["gone-0123456789"], queue) == 2
+    with app.app_context():
+        db.session.add(WaitingJob(task="prepare", arguments='["gone-0123456789"]'))
+        db.session.add(WaitingJob(task="prepare", arguments='["keep-this-one"]'))
+        db.session.commit()
+        assert jobs.forget(["gone-0123456789"], queue) == 3  # queued, scheduled, waiting
+        assert db.session.scalars(sa.select(WaitingJob.arguments)).all() == ['["keep-this-one"]']
     assert [t.args for t in queue.pending()] == [("keep-this-one",)]
     assert queue.scheduled() == []

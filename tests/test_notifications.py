@@ -3,11 +3,14 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis.exceptions
 import sqlalchemy as sa
 
 from toekomstplan.comments import notify
 from toekomstplan.extensions import db
-from toekomstplan.models import Share, ShareRole, User, UserKind
+from toekomstplan.jobs import huey
+from toekomstplan.media import housekeeping
+from toekomstplan.models import Comment, Share, ShareRole, User, UserKind, WaitingJob
 
 
 @pytest.fixture
@@ -70,3 +73,29 @@ def test_hidden_goal_sends_no_mail_to_the_worker(app, client, post, mails, world
     before = len(mails())
     post(client, f"/goals/{goal_id}/comments", {"body": "Private"})
     assert mails()[before:] == []
+
+
+def test_a_reaction_while_the_job_queue_is_away_is_saved_and_mailed_once_it_is_back(
+    app, client, post, mails, world, monkeypatch
+):
+    youth, worker, goal_id, _ = world
+    before = len(mails())
+
+    def unreachable(task):
+        raise redis.exceptions.ConnectionError("Connection refused")
+
+    monkeypatch.setattr(huey, "enqueue", unreachable)  # Redis restarting
+    response = post(client, f"/goals/{goal_id}/comments", {"body": "Saved anyway"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Comment.id))) == 1
+        assert db.session.scalar(sa.select(sa.func.count(WaitingJob.id))) == 1
+        housekeeping.run()  # still away: the job stays
+        assert db.session.scalar(sa.select(sa.func.count(WaitingJob.id))) == 1
+    assert mails()[before:] == []
+    monkeypatch.undo()
+    with app.app_context():
+        housekeeping.run()  # the consumer's next round, with the queue back
+        assert db.session.scalar(sa.select(sa.func.count(WaitingJob.id))) == 0
+        housekeeping.run()
+    assert [m["To"] for m in mails()[before:]] == ["mo@example.org"]  # once

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ..loopback import bench_module
+from .load import people
 
 stack_module = bench_module("stack_load").stack_module()
 
@@ -20,3 +21,9 @@ def stack(tmp_path_factory):
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def users(stack):
+    """Three young people who use the stack from threads while a fault happens (load.py)."""
+    return people(stack, 3)

@@ -15,8 +15,8 @@ import uuid
 import boto3
 import pytest
 
+from .browser import PASSWORD, Browser, photo, register
 from .conftest import stack_module
-from .test_stack import PASSWORD, Browser, photo, register
 
 pytestmark = pytest.mark.stack
 BUCKET = "toekomstplan-media"

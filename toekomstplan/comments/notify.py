@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from huey import crontab
 
-from .. import access, mail
+from .. import access, jobs, mail
 from ..access import Section
 from ..extensions import db
 from ..jobs import app_context, huey
@@ -59,7 +59,7 @@ def mail_now(comment_id: int) -> int:
     return sent
 
 
-@huey.task()
+@jobs.task()
 def mail_now_task(comment_id: int) -> None:
     """Send the per-reaction mails in the background (the reaction is saved already)."""
     with app_context():

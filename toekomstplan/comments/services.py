@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .. import access, access_log, conditional, limits
+from .. import access, access_log, conditional, jobs, limits
 from ..extensions import db
 from ..goals import services as goal_services
 from ..models import (
@@ -51,7 +51,7 @@ def add_comment(goal: Goal, author: User, body: str, parent: Comment | None = No
     db.session.flush()
     _mark_read(author, goal)
     db.session.commit()
-    notify.mail_now_task(comment.id)
+    jobs.send(notify.mail_now_task, comment.id)
     return comment
 
 

@@ -4,7 +4,8 @@
   a data export's files) is removed from the work folder;
 - a video whose job was lost (the consumer killed mid-transcode) is queued again;
 - upload slots and one-time form tokens past their use are deleted;
-- stored files whose rows went while the storage was down are deleted (cleanup.py).
+- stored files whose rows went while the storage was down are deleted (cleanup.py);
+- jobs that waited for the job queue while it was unreachable are sent (jobs.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from .. import jobs
 from ..extensions import db
 from ..models import FormUse, UploadSlot
 from ..storage import storage
@@ -29,6 +31,9 @@ def run() -> None:
     if removed:
         current_app.logger.warning("removed %d leftovers of crashes: %s", len(removed), removed)
     video_jobs.requeue_lost()
+    sent = jobs.send_waiting()
+    if sent:
+        current_app.logger.warning("sent %d jobs that waited for the job queue", sent)
     deleted = cleanup.retry()
     if deleted:
         current_app.logger.warning("deleted %d stored files left while storage was down", deleted)

@@ -2,11 +2,12 @@
 
 from huey import crontab
 
+from .. import jobs
 from ..jobs import app_context, huey
 from . import housekeeping, video_jobs
 
 
-@huey.task()
+@jobs.task()
 def prepare_video_task(media_id: str) -> None:
     """Prepare an uploaded video (see video_jobs.prepare_video)."""
     with app_context():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
-from .. import conditional, pagecache
+from .. import conditional, jobs, pagecache
 from ..extensions import db
 from ..models import Media, MediaFile, MediaKind, MediaStatus
 from ..storage import storage
@@ -19,7 +21,7 @@ def enqueue(media: Media) -> None:
     """Hand a video to the job queue (after its row is committed, processing_since set)."""
     from .tasks import prepare_video_task  # the task module imports this one
 
-    prepare_video_task(media.id)
+    jobs.send(prepare_video_task, media.id)
 
 
 def _claim_for_queue(media_id: str, where) -> bool:
@@ -28,9 +30,31 @@ def _claim_for_queue(media_id: str, where) -> bool:
     return conditional.update_one(
         sa.update(Media)
         .where(Media.id == media_id, where)
-        .values(status=MediaStatus.PROCESSING, failure=None, processing_since=datetime.now(UTC))
+        .values(
+            status=MediaStatus.PROCESSING,
+            failure=None,
+            processing_since=datetime.now(UTC),
+            processing_by=None,
+        )
         .execution_options(synchronize_session=False)
     )
+
+
+def _this_consumer() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _claim_for_job(media_id: str) -> bool:
+    """Record that this consumer prepares the video now (unless it is ready, failed or gone
+    meanwhile); committed before the transcode starts, so a restart can tell it was lost."""
+    claimed = conditional.update_one(
+        sa.update(Media)
+        .where(Media.id == media_id, Media.status == MediaStatus.PROCESSING)
+        .values(processing_by=_this_consumer(), processing_since=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return claimed
 
 
 def job_max() -> timedelta:
@@ -43,20 +67,48 @@ def lost_job(media: Media) -> bool:
     return media.lost_job(job_max())
 
 
-def _lost_job():
-    """Processing for longer than a job can take: its job was lost (a consumer killed)."""
+def _lost_job(dead: list[str] | tuple[str, ...] = ()):
+    """Processing for longer than a job can take, or held by a consumer that is `dead`: its
+    job was lost (a consumer killed)."""
     since = sa.func.coalesce(Media.processing_since, Media.created_at)
-    return sa.and_(Media.status == MediaStatus.PROCESSING, since < datetime.now(UTC) - job_max())
+    return sa.and_(
+        Media.status == MediaStatus.PROCESSING,
+        sa.or_(since < datetime.now(UTC) - job_max(), Media.processing_by.in_(dead)),
+    )
+
+
+def _dead_consumers() -> list[str]:
+    """The consumers on this host that held a video's job and are gone (killed, crashed): a
+    process id that no longer runs. Consumers on other hosts are left to the time limit."""
+    here = f"{socket.gethostname()}:"
+    holders = db.session.scalars(
+        sa.select(Media.processing_by)
+        .where(Media.status == MediaStatus.PROCESSING, Media.processing_by.startswith(here))
+        .distinct()
+    ).all()
+    return [h for h in holders if h and not _runs(h.removeprefix(here))]
+
+
+def _runs(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, ValueError):
+        return True  # another user's process, or not a process id: not ours to judge
+    return True
 
 
 def requeue_lost() -> list[str]:
-    """Queue again every video whose job was lost; return their ids (the periodic check)."""
+    """Queue again every video whose job was lost; return their ids (the periodic check,
+    and each consumer's start)."""
+    dead = _dead_consumers()
     lost = db.session.scalars(
-        sa.select(Media.id).where(Media.kind == MediaKind.VIDEO, _lost_job())
+        sa.select(Media.id).where(Media.kind == MediaKind.VIDEO, _lost_job(dead))
     ).all()
     queued = []
     for media_id in lost:
-        if _claim_for_queue(media_id, _lost_job()):
+        if _claim_for_queue(media_id, _lost_job(dead)):
             db.session.commit()
             current_app.logger.warning("video %s lost its job: queued again", media_id)
             enqueue(db.session.get(Media, media_id) or Media(id=media_id))
@@ -67,9 +119,11 @@ def requeue_lost() -> list[str]:
 
 def prepare_video(media_id: str) -> None:
     """Make a stored upload into a playable, stripped MP4 with a poster (a background job)."""
-    media = db.session.get(Media, media_id)
-    if media is None or media.status == MediaStatus.READY:
+    if not _claim_for_job(media_id):
         return  # deleted meanwhile, or done already
+    media = db.session.get(Media, media_id)
+    if media is None:
+        return
     incoming = media.file("incoming")
     if incoming is None:
         _fail(media, Refusal.VIDEO_FAILED)

@@ -14,6 +14,7 @@ from .accounts import (
 from .base import UTCDateTime, utcnow
 from .comments import Comment, ReadMark, Suggestion, SuggestionStatus, WorkerRating
 from .goals import EventKind, Goal, GoalStatus, ProgressEvent, Rating, Step
+from .jobs import WaitingJob
 from .media import (
     Attachment,
     AttachTarget,
@@ -58,6 +59,7 @@ __all__ = [
     "MediaKind",
     "MediaStatus",
     "PendingDeletion",
+    "WaitingJob",
     "AttachTarget",
     "new_media_id",
     "Media",

@@ -64,6 +64,9 @@ class Media(Model):
     # When a video last went to the job queue: one processing for longer than a job can take
     # lost its job (a consumer killed) and is queued again (media/video_jobs.py).
     processing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The consumer preparing it ("host:pid"): a consumer starting again on that host queues
+    # the videos of one of its predecessors that was killed mid-transcode straight away.
+    processing_by: Mapped[str | None] = mapped_column(sa.String(120))
 
     plan: Mapped[Plan] = relationship(back_populates="media")
     files: Mapped[list[MediaFile]] = owned("media")
