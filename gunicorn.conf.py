@@ -61,9 +61,12 @@ threads = _int("GUNICORN_THREADS", 4)
 # line, a video download), so it can stay short.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 30
-# Longer than gunicorn's 2 s: a proxy or phone reusing the connection saves a handshake.
-# Keep it below the proxy's own upstream keep-alive timeout.
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Longer than the proxy's upstream keep-alive timeout (nginx: keepalive_timeout 60s in the
+# upstream block), so nginx is always the one to close an idle connection. The other way
+# round, gunicorn closed connections just as nginx sent a request on them: "connection
+# reset by peer", a 502 for a POST (nginx does not resend those) and the host left out.
+# That happened on `make stack` under Locust with the earlier 5 s.
+keepalive = _int("GUNICORN_KEEPALIVE", 75)
 
 # Recycle workers now and then so a slow memory leak never takes the site down; the jitter
 # keeps them from all restarting at once.

@@ -195,6 +195,7 @@ http {{
     upstream toekomstplan_app {{
 {hosts}
         keepalive 32;
+        keepalive_timeout 60s;
     }}
     upstream toekomstplan_store {{ server {HOST}:{self.ports.s3}; keepalive 16; }}
     map "" $toekomstplan_store_host {{ default "{HOST}:{self.ports.s3}"; }}

@@ -9,6 +9,7 @@ test.
 import itertools
 import os
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
@@ -286,3 +287,27 @@ class Outbox:
 def mails(app):
     """Return the outbox: call it for every mail, oldest first."""
     return Outbox(app.config["MAIL_OUTBOX"])
+
+
+@dataclass
+class Person:
+    user: User
+    client: object
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+
+@pytest.fixture
+def person(app, make_user, new_client, login):
+    """Return a function: an account, logged in on a browser of its own."""
+
+    def make(name: str, kind: str = UserKind.SUPPORTER) -> Person:
+        login_name = f"{name.lower()}@example.org" if kind == UserKind.SUPPORTER else name.lower()
+        user = make_user(kind=kind, login=login_name, name=name)
+        browser = new_client()
+        assert login(browser, login_name, PASSWORD).status_code == 302
+        return Person(user, browser)
+
+    return make

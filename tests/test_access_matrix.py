@@ -186,6 +186,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "sharing.manage": {"GET": OWNER, "POST": OWNER},
     "sharing.share": {"GET": OWNER, "POST": OWNER},
     "sharing.revoke": {"POST": OWNER},
+    "sharing.extend": {"POST": OWNER},
     "sharing.revoke_invite": {"POST": OWNER},
     "sharing.log": {"GET": OWNER},
     # Any logged-in supporter may accept a link they were given (a young person is sent back
@@ -266,6 +267,7 @@ EXTRA_ROWS = [
         {"GET": NOBODY, "POST": NOBODY},
     ),
     ("sharing.revoke", "another plan's share", {"share_id": "other_share"}, {"POST": NOBODY}),
+    ("sharing.extend", "another plan's share", {"share_id": "other_share"}, {"POST": NOBODY}),
     (
         "sharing.revoke_invite",
         "another plan's invite",

@@ -33,9 +33,10 @@ from toekomstplan.models import (
 )
 from toekomstplan.passwords import verify_password
 
+from .conftest import Person
 from .factories import CSRF_INPUT
 from .mediafiles import png
-from .test_sharing import LINK, Person
+from .test_sharing import LINK
 
 
 @pytest.fixture

@@ -60,6 +60,9 @@ def test_demo_creates_the_accounts_once_and_prints_their_logins(app, runner, new
     page = sanne.get(f"/plans/{youth.plan.id}/sharing").get_data(as_text=True)
     assert "Werkt bij Jeugdformaat (team Noord)" in page  # Mo, through the organisation
     assert "Niet van een organisatie" in page  # Ilse, her mother
+    assert "Tot " in page  # Ilse may look until a day Sanne chose
+    home = sanne.get(f"/plans/{youth.plan.id}").get_data(as_text=True)
+    assert "Ilse kan tot" in home and "3 maanden langer" in home  # she may extend it
 
     # Mo's start link works for a new young person; Mo sees Sanne and Lotte, Eva sees Daan.
     start = re.search(r"start link .*: http://[^/]+(/start/\S+)$", output, re.MULTILINE).group(1)
@@ -69,7 +72,7 @@ def test_demo_creates_the_accounts_once_and_prints_their_logins(app, runner, new
     overview = mo.get("/").get_data(as_text=True)
     assert "Sanne" in overview and "Lotte" in overview and "Daan" not in overview
     # Full enough to judge: every signal, two teams to filter by, and one share that ended.
-    for signal in ("not_yet", "reaction", "suggestion", "due", "meeting", "quiet"):
+    for signal in ("not_yet", "reaction", "suggestion", "due", "meeting", "quiet", "ends_soon"):
         assert f"chip--{signal}" in overview, signal
     assert '<option value="Ambulant">' in overview and '<option value="Noord">' in overview
     assert "Kevin no longer shares" in overview or "Kevin deelt" in overview

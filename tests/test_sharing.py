@@ -27,7 +27,7 @@ from toekomstplan.models import (
     UserKind,
 )
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, Person
 from .factories import cover_form, new_goal, upload
 from .mediafiles import jpeg_with_gps, png
 
@@ -73,30 +73,6 @@ def invite(post):
         match = LINK.search(text(response))
         assert match, "the page shows the link"
         return match.group(1)
-
-    return make
-
-
-@dataclass
-class Person:
-    user: User
-    client: object
-
-    @property
-    def id(self) -> int:
-        return self.user.id
-
-
-@pytest.fixture
-def person(app, make_user, new_client, login):
-    """Return a function: an account, logged in on a browser of its own."""
-
-    def make(name: str, kind: str = UserKind.SUPPORTER) -> Person:
-        login_name = f"{name.lower()}@example.org" if kind == UserKind.SUPPORTER else name.lower()
-        user = make_user(kind=kind, login=login_name, name=name)
-        browser = new_client()
-        assert login(browser, login_name, PASSWORD).status_code == 302
-        return Person(user, browser)
 
     return make
 

@@ -7,5 +7,6 @@ consumer.) Importing the task modules here registers every task with the queue.
 from .comments import notify  # noqa: F401  (registers the mail tasks)
 from .jobs import huey
 from .media import tasks  # noqa: F401  (registers the media tasks)
+from .sharing import tasks as sharing_tasks  # noqa: F401  (registers the sharing job)
 
 __all__ = ["huey"]

@@ -7,8 +7,8 @@ aborts with 404 when the current user may not have it (the shape of flaskr's `ge
 The owner (the young person) may do everything but what is asked of someone else: suggesting
 and a worker's rating. Someone the young person shares with gets a `Share`: a role (worker:
 read, comment, suggest; viewer: read) and the sections they may see, each goal included
-unless hidden from them. Anything else, and anything revoked or never shared, is a 404: a
-plan's existence is not revealed.
+unless hidden from them. Anything else, and anything revoked, past its last day or never
+shared, is a 404: a plan's existence is not revealed.
 
 The young person can look at their plan "as" someone they share with (preview): while a
 preview is on, every check answers as that person would get it.
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from flask import abort, g, has_request_context, request
 from flask_login import current_user
 
-from .. import access_log, ids
+from .. import access_log, clock, ids
 from ..extensions import db
 from ..models import (
     AboutItem,
@@ -73,9 +73,8 @@ def share_of(user: User | None, plan: Plan) -> Share | None:
     cache = g.setdefault("_shares", {}) if has_request_context() else {}
     key = (user.id, plan.id)
     if key not in cache:
-        cache[key] = db.session.scalar(
-            sa.select(Share).where(Share.plan_id == plan.id, Share.user_id == user.id)
-        )
+        mine = sa.and_(Share.plan_id == plan.id, Share.user_id == user.id)
+        cache[key] = db.session.scalar(sa.select(Share).where(mine, Share.current(clock.today())))
     return cache[key]
 
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from .. import access_log, conditional
+from .. import access_log, clock, conditional
 from ..extensions import db
 from ..models import HelpedReset, Notice, Plan, Share, ShareRole, User
 from ..passwords import hash_password
@@ -94,7 +94,9 @@ def _still_helps(user: User, helped: HelpedReset) -> bool:
         return False
     share = db.session.scalar(
         sa.select(Share.role).where(
-            Share.plan_id == user.plan.id, Share.user_id == helped.helper_id
+            Share.plan_id == user.plan.id,
+            Share.user_id == helped.helper_id,
+            Share.current(clock.today()),
         )
     )
     return share == ShareRole.WORKER

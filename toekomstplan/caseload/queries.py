@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import clock
 from ..extensions import db
 from ..models import (
     AccessEvent,
@@ -44,7 +45,7 @@ def shares(user: User) -> list[Share]:
     return list(
         db.session.scalars(
             sa.select(Share)
-            .where(Share.user_id == user.id)
+            .where(Share.user_id == user.id, Share.current(clock.today()))
             .options(
                 joinedload(Share.plan).joinedload(Plan.owner),
                 selectinload(Share.hidden_goals),

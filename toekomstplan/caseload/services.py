@@ -13,11 +13,11 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from .. import access
+from .. import access, clock
 from ..access import Section
 from ..access import caseload as caseload_access
 from ..models import (
@@ -28,6 +28,7 @@ from ..models import (
     User,
 )
 from ..plan import themes
+from ..sharing.ending import ENDS_SOON_DAYS
 from . import queries
 
 QUIET_DAYS = 30  # no activity for a month
@@ -41,6 +42,7 @@ class Signal(enum.StrEnum):
     DUE = "due"  # a goal's date is coming up (or just passed)
     MEETING = "meeting"  # a care meeting the young person recorded is coming up
     QUIET = "quiet"  # no activity for a month
+    ENDS_SOON = "ends_soon"  # the young person's share with this person ends within a week
 
 
 # How much each signal weighs in "needs attention".
@@ -51,6 +53,7 @@ WEIGHT = {
     Signal.MEETING: 3,
     Signal.SUGGESTION: 2,
     Signal.QUIET: 1,
+    Signal.ENDS_SOON: 2,
 }
 
 
@@ -113,7 +116,7 @@ def caseload_for(user: User) -> Caseload:
         for share in shares
     }
     plan_ids = list(rows)
-    today = datetime.now(UTC)
+    today = clock.now()
     visible: dict[int, sa.Row] = {}
     if plan_ids:
         visible = {
@@ -186,3 +189,5 @@ def _signals(row: Row, goals: list[sa.Row], now: datetime) -> None:
     last = row.last_activity or row.share.created_at
     if last < now - timedelta(days=QUIET_DAYS):
         row.signals.append(Signal.QUIET)
+    if row.share.last_day and row.share.last_day <= today + timedelta(days=ENDS_SOON_DAYS):
+        row.signals.append(Signal.ENDS_SOON)

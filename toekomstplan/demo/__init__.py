@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pyotp
@@ -31,6 +31,7 @@ from ..models import (
     UserKind,
 )
 from ..passwords import hash_password
+from ..sharing import ending
 from . import caseload, content, organisation
 from .builder import build
 
@@ -99,7 +100,8 @@ def _share_with_worker(plan: Plan, worker: User, membership: Membership) -> None
 
 
 def _share_with_viewer(plan: Plan, viewer: User) -> None:
-    """Let Ilse look along: no photos, and not the talk between Sanne and Mo (the default)."""
+    """Let Ilse look along: no photos, and not the talk between Sanne and Mo (the default),
+    until six days from now: Sanne's plan home asks whether it may go on (sharing job)."""
     db.session.add(
         Share(
             plan_id=plan.id,
@@ -107,9 +109,11 @@ def _share_with_viewer(plan: Plan, viewer: User) -> None:
             role=ShareRole.VIEWER,
             label="mijn moeder",
             sees_media=False,
+            last_day=date.today() + timedelta(days=6),
         )
     )
     db.session.commit()
+    ending.warn_soon()
 
 
 def _write_logins(text: str) -> None:

@@ -61,7 +61,7 @@ YOUNG = (
                               _goal("Zwemles", 1, "good")), kompaan=True),
     Young("Jesse", "forest", (_goal("Een kamer zoeken", 1, "bit"),), then="quiet"),
     Young("Mila", "ocean", (_goal("Rijles nemen", 2, "good"),), kompaan=True, then="meeting"),
-    Young("Emma", "sunset", (_goal("Sparen voor een fiets", 4, "good", "good"),)),
+    Young("Emma", "sunset", (_goal("Sparen voor een fiets", 4, "good", "good"),), then="ends"),
     Young("Kevin", "berry", (_goal("Op tijd opstaan", 1),), kompaan=True, then="stopped"),
 )  # fmt: skip
 
@@ -132,3 +132,6 @@ def _after(then: str, plan: Plan, goal: Goal, mo: User, share: Share) -> None:
         db.session.commit()
     elif then == "stopped":
         sharing.revoke_share(share)
+    elif then == "ends":  # Emma chose to share until five days from now
+        share.last_day = date.today() + timedelta(days=5)
+        db.session.commit()

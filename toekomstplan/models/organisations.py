@@ -18,6 +18,7 @@ from .base import IntPk, UTCDateTime, owned, utcnow
 
 if TYPE_CHECKING:
     from .accounts import User
+    from .sharing import Share
 
 ORG_NAME_MAX = 80
 TEAM_NAME_MAX = 60
@@ -175,8 +176,9 @@ class AuditRecord(Model):
 
 class Notice(Model):
     """Something a young person is told once on their plan home: a person who worked with
-    them left their organisation and can no longer see the plan. Names are read when shown
-    (a person or organisation deleted since is told of without a name)."""
+    them left their organisation and can no longer see the plan, a share ends soon or ended.
+    Names are read when shown (a person or organisation deleted since is told of without a
+    name)."""
 
     __tablename__ = "notices"
 
@@ -187,8 +189,13 @@ class Notice(Model):
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="SET NULL")
     )
+    # The share a notice is about ("ends soon": extend it here); goes with the share.
+    share_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("shares.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     person: Mapped[User | None] = relationship(foreign_keys=[person_id])
     organisation: Mapped[Organisation | None] = relationship()
+    share: Mapped[Share | None] = relationship()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -52,6 +52,12 @@ class Share(Model):
     membership_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("memberships.id", ondelete="CASCADE"), index=True
     )
+    # The last day the person may look (Dutch time), or None: until the young person stops
+    # it. From the next day on the share is refused like a revoked one (`current`), and the
+    # sharing job ends it and tells both sides (sharing/ending.py); `warned_at` is when the
+    # young person was told it ends soon.
+    last_day: Mapped[date | None] = mapped_column(index=True)
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     plan: Mapped[Plan] = relationship()
     user: Mapped[User] = relationship()
@@ -61,6 +67,11 @@ class Share(Model):
     @property
     def hidden_goal_ids(self) -> set[int]:
         return {h.goal_id for h in self.hidden_goals}
+
+    @classmethod
+    def current(cls, today: date) -> sa.ColumnElement[bool]:
+        """SQL: the share has not passed its last day (`today` in Dutch time)."""
+        return sa.or_(cls.last_day.is_(None), cls.last_day >= today)
 
 
 class HiddenGoal(Model):
@@ -85,6 +96,7 @@ class Invite(Model):
     role: Mapped[str] = mapped_column(sa.String(10))
     label: Mapped[str] = mapped_column(sa.String(SHARE_LABEL_MAX), default="")
     email: Mapped[str | None] = mapped_column(sa.String(254))
+    last_day: Mapped[date | None]  # the share it makes ends after this day (Share.last_day)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -14,6 +14,7 @@ from ..models import (
     Goal,
     HiddenGoal,
     Invite,
+    Notice,
     Plan,
     Share,
     ShareRole,
@@ -39,8 +40,11 @@ class InviteProblem(Exception):
         self.reason = reason
 
 
-def create_invite(plan: Plan, *, role: str, label: str, email: str | None) -> str:
-    """Make a one-time link valid for seven days; return it (only its hash is stored)."""
+def create_invite(
+    plan: Plan, *, role: str, label: str, email: str | None, last_day: date | None = None
+) -> str:
+    """Make a one-time link valid for seven days; return it (only its hash is stored). The
+    share it makes ends after `last_day`, if given."""
     role = role if role in (ShareRole.WORKER, ShareRole.VIEWER) else ShareRole.VIEWER
     token = new_token()
     db.session.add(
@@ -50,6 +54,7 @@ def create_invite(plan: Plan, *, role: str, label: str, email: str | None) -> st
             role=role,
             label=clean_line(label, SHARE_LABEL_MAX),
             email=(email or "").strip().lower() or None,
+            last_day=last_day,
             expires_at=datetime.now(UTC) + timedelta(days=INVITE_DAYS),
         )
     )
@@ -103,6 +108,7 @@ def accept_invite(invite: Invite, user: User) -> Share:
         db.session.rollback()
         raise InviteProblem("used")
     share = grant(invite.plan_id, user, invite.role, label=invite.label)
+    share.last_day, share.warned_at = invite.last_day, None
     membership = orgs.current_membership(user)  # shown to the young person as verified
     share.membership_id = membership.id if membership else None
     if membership is not None:
@@ -163,12 +169,17 @@ def update_share(
     sees_media: bool,
     sees_reactions: bool,
     hidden_goal_ids: set[int],
+    last_day: date | None = None,
 ) -> None:
-    """Change someone's role and what they see; takes effect on their next request."""
+    """Change someone's role, what they see and until when; takes effect on their next
+    request."""
     if role in (ShareRole.WORKER, ShareRole.VIEWER):
         share.role = role
     share.sees_intro, share.sees_about, share.sees_media = sees_intro, sees_about, sees_media
     share.sees_reactions = sees_reactions
+    if share.last_day != last_day:  # a new last day: a new "ends soon" when it comes
+        share.last_day, share.warned_at = last_day, None
+        db.session.execute(sa.delete(Notice).where(Notice.share_id == share.id))
     own_goals = set(db.session.scalars(sa.select(Goal.id).where(Goal.plan_id == share.plan_id)))
     share.hidden_goals = [
         HiddenGoal(goal_id=goal_id) for goal_id in sorted(hidden_goal_ids & own_goals)

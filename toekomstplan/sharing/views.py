@@ -1,16 +1,18 @@
 """Sharing: who has access, invitations, what each person sees, the access log."""
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import access, mail, once
+from .. import access, clock, mail, once
 from ..access import Action, Section
 from ..auth import services as auth_services
 from ..auth import sessions
 from ..orgs import services as orgs
-from . import services, visits
+from . import ending, services, visits
 from .forms import InviteForm, ShareForm, SupporterRegisterForm
 
 bp = Blueprint("sharing", __name__)
@@ -29,7 +31,11 @@ def manage(plan_id: int):
         else:
             try:
                 link = services.create_invite(
-                    plan, role=form.role.data, label=form.label.data, email=form.email.data
+                    plan,
+                    role=form.role.data,
+                    label=form.label.data,
+                    email=form.email.data,
+                    last_day=form.last_day.data,
                 )
                 once.made(url_for("sharing.manage", plan_id=plan.id))
                 form = InviteForm(formdata=None)
@@ -81,6 +87,7 @@ def share(share_id: int):
             sees_media=form.sees_media.data,
             sees_reactions=form.sees_reactions.data,
             hidden_goal_ids={g.id for g in goals} - shown,
+            last_day=form.last_day.data,
         )
         flash(_("Saved. This counts from their next click."), "success")
         return redirect(url_for("sharing.manage", plan_id=share.plan_id))
@@ -91,6 +98,23 @@ def share(share_id: int):
         form=form,
         place=orgs.verified_place(share),
     )
+
+
+@bp.post("/shares/<int:share_id>/extend")
+@login_required
+def extend(share_id: int):
+    share = access.get_share(share_id)
+    try:
+        seen = date.fromisoformat(request.form.get("last_day", ""))
+    except ValueError:
+        seen = None
+    if ending.extend(share, seen):
+        flash(_("Extended. %(name)s can look until %(date)s.", name=share.user.name,
+                date=format_date(share.last_day, "d MMMM yyyy")), "success")  # fmt: skip
+    elif share.last_day:
+        flash(_("%(name)s can look until %(date)s.", name=share.user.name,
+                date=format_date(share.last_day, "d MMMM yyyy")), "success")  # fmt: skip
+    return redirect(url_for("sharing.manage", plan_id=share.plan_id))
 
 
 @bp.post("/shares/<int:share_id>/revoke")
@@ -108,7 +132,7 @@ def revoke(share_id: int):
 def log(plan_id: int):
     plan = access.get_plan(plan_id, Section.COVER, Action.EDIT)
     days = visits.readable(plan, services.access_events(plan))
-    return render_template("sharing/log.html", plan=plan, days=days, today=visits.today())
+    return render_template("sharing/log.html", plan=plan, days=days, today=clock.today())
 
 
 def _invite_or_problem(token: str):

@@ -8,11 +8,9 @@ one as "a goal you deleted". A refused attempt says only that it was refused, ne
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from flask import current_app
-
+from .. import clock
 from ..models import AccessEvent, MediaKind, Plan, User
 
 # The order in which a person's day is told.
@@ -55,10 +53,6 @@ class _Tally:
     goals: dict[str, dict[int, int]] = field(default_factory=dict)  # kind -> goal id -> times
     media: set[str] = field(default_factory=set)  # id prefixes
     details: dict[str, str] = field(default_factory=dict)  # kind -> role or PDF kind
-
-
-def _local(moment: datetime) -> datetime:
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
 
 
 def _tally(tally: _Tally, event: AccessEvent) -> None:
@@ -109,16 +103,11 @@ def _media_lines(prefixes: set[str], plan: Plan) -> list[Line]:
     return [Line(kind, count) for kind, count in counted if count]
 
 
-def today() -> date:
-    """Today in Dutch time (the log's days are Dutch days)."""
-    return _local(datetime.now(UTC)).date()
-
-
 def readable(plan: Plan, events: list[AccessEvent]) -> list[Day]:
     """Group a plan's access events (newest first) by day and person, in plain words."""
     tallies: dict[date, dict[int | None, tuple[User | None, _Tally]]] = {}
     for event in events:
-        at = _local(event.at)
+        at = clock.local(event.at)
         people = tallies.setdefault(at.date(), {})
         person = event.user_id  # grouped by person; a deleted account's events stay together
         if person not in people:
