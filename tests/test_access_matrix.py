@@ -26,7 +26,7 @@ import io
 import re
 import shutil
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,6 +48,8 @@ from toekomstplan.models import (
     Organisation,
     Plan,
     Share,
+    StandIn,
+    StandInAsk,
     Step,
     Suggestion,
     Team,
@@ -215,6 +217,9 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "orgs.new_start_link": {"POST": MEMBERS},
     # A notice is for the one person it tells.
     "orgs.notice_seen": {"POST": OWNER},
+    # A worker with a place asks for a stand-in; the young person answers their question.
+    "orgs.leave": {"GET": MEMBERS, "POST": MEMBERS},
+    "orgs.answer_stand_in": {"POST": OWNER},
 }
 
 # The same rules again on objects hidden from the worker: the goal A hides from W, one of its
@@ -295,6 +300,7 @@ ARGS = {
     "team_id": "team",
     "membership_id": "member",
     "notice_id": "notice",
+    "ask_id": "stand_in_ask",
     "filename": "=css/app.css",
 }
 
@@ -355,6 +361,11 @@ def forms(w: World) -> dict:
             "comments": "recent",
         },
         "sharing.manage": {"label": "Oma", "role": "viewer", "email": ""},
+        # Willem asks Tom; Tom and Anja have nobody through their place, the page says so.
+        "orgs.leave": lambda kind: {
+            "colleague": str(w.colleague_place),
+            "until": (date.today() + timedelta(days=20)).isoformat(),
+        },
         "sharing.share": {
             "role": "worker",
             "sees_intro": "y",
@@ -438,6 +449,8 @@ class World:
     team: int = 0  # team Noord, which Tom leads and Willem works in
     member: int = 0
     notice: int = 0
+    stand_in_ask: int = 0  # Willem asks whether Tom may stand in; the owner has not answered
+    colleague_place: int = 0  # Tom's place, a colleague of Willem
     worker_comment: int = 0
     owner_reply: int = 0
     suggestion: int = 0
@@ -546,6 +559,15 @@ def organisation(app, w: World) -> None:
         db.session.add_all([member, notice])
         db.session.commit()
         w.org, w.member, w.notice, w.team = org.id, member.id, notice.id, team.id
+        tom = db.session.scalar(
+            sa.select(Membership).join(User).where(User.email == "tom@example.org")
+        )
+        ask = StandInAsk(plan_id=w.plan)
+        until = date.today() + timedelta(days=30)
+        db.session.add(StandIn(worker_place_id=member.id, colleague_place_id=tom.id,
+                               until=until, asks=[ask]))  # fmt: skip
+        db.session.commit()
+        w.stand_in_ask, w.colleague_place = ask.id, tom.id
         start_link = start.make_link(member)
     w.member_token = link.rsplit("/", 1)[1]
     w.start_token = start_link.rsplit("/", 1)[1]
@@ -841,6 +863,7 @@ def call(w: World, kind: str, row: Row, endpoint: str, data: dict | None = None)
         response = client.open(url, method=row.method, json=JSON_BODIES[endpoint], headers=headers)
     else:
         body = forms(w).get(endpoint, {}) if data is None else data
+        body = body(kind) if callable(body) else body  # per kind where the data must differ
         body = {**body, "csrf_token": w.csrf[kind]}
         response = client.open(url, method=row.method, data=body, headers=headers)
     response.get_data()

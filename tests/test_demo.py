@@ -63,6 +63,7 @@ def test_demo_creates_the_accounts_once_and_prints_their_logins(app, runner, new
     assert "Tot " in page  # Ilse may look until a day Sanne chose
     home = sanne.get(f"/plans/{youth.plan.id}").get_data(as_text=True)
     assert "Ilse kan tot" in home and "3 maanden langer" in home  # she may extend it
+    assert "Mo (begeleider) is met verlof tot" in home  # may Eva stand in? Sanne decides
 
     # Mo's start link works for a new young person; Mo sees Sanne and Lotte, Eva sees Daan.
     start = re.search(r"start link .*: http://[^/]+(/start/\S+)$", output, re.MULTILINE).group(1)

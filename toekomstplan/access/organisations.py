@@ -19,11 +19,12 @@ from ..models import (
     MembershipInvite,
     Notice,
     Organisation,
+    StandInAsk,
     Team,
     User,
 )
 from ..models.organisations import membership_teams
-from . import _refuse
+from . import _refuse, workers
 
 
 def may_join(user: User, invite: MembershipInvite) -> bool:
@@ -83,6 +84,22 @@ def get_notice(notice_id: int) -> Notice:
     if notice is None or not current_user.is_authenticated or notice.user_id != current_user.id:
         _refuse(None)
     return notice
+
+
+def get_stand_in_ask(ask_id: int) -> StandInAsk:
+    """Load a stand-in question about the current user's own plan, or abort with 404."""
+    ask = db.session.get(StandInAsk, ask_id)
+    if ask is None or not current_user.is_authenticated or ask.plan.owner_id != current_user.id:
+        _refuse(None)
+    return ask
+
+
+def get_leave_place() -> Membership:
+    """The current user's active place, from which they can ask for a stand-in, or 404."""
+    place = workers.start_link_place(current_user) if current_user.is_authenticated else None
+    if place is None:
+        _refuse(None)
+    return place
 
 
 def get_own_place(org_id: int) -> Membership:

@@ -1,10 +1,12 @@
 """The demo's organisation: Jeugdformaat with teams Noord and Zuid, an admin (Anja), a team
 lead (Tom), three workers (Mo, Eva, Sem), and two more young people who shared their plan
-with them through it (Daan with Eva; Lotte with Mo and Sem)."""
+with them through it (Daan with Eva; Lotte with Mo and Sem). Mo asked for Eva to stand in
+during his leave: Sanne and Lotte have the question waiting."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -21,7 +23,7 @@ from ..models import (
     User,
     UserKind,
 )
-from ..orgs import start
+from ..orgs import standins, start
 from ..passwords import hash_password
 from .builder import GoalSpec, PlanSpec, build
 
@@ -144,3 +146,10 @@ def start_link(mo_place: Membership) -> str:
     """A start link by Mo, for a new young person to try."""
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         return start.make_link(mo_place)
+
+
+def stand_in(mo_place: Membership) -> None:
+    """Mo goes on leave in two weeks, for three weeks: he asked whether Eva may stand in, and
+    the young people who share with him through Jeugdformaat (Sanne among them) decide."""
+    eva = next(p for p in mo_place.organisation.memberships if p.user.email == "eva@example.org")
+    standins.ask(mo_place, eva.id, date.today() + timedelta(days=35))

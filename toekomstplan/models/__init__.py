@@ -39,6 +39,7 @@ from .organisations import (
 )
 from .plan import AboutItem, AboutKind, Plan
 from .sharing import AccessEvent, HiddenGoal, Invite, Share, ShareRole
+from .standins import AskStatus, StandIn, StandInAsk
 
 __all__ = [
     "utcnow",
@@ -76,6 +77,9 @@ __all__ = [
     "HiddenGoal",
     "Invite",
     "AccessEvent",
+    "AskStatus",
+    "StandIn",
+    "StandInAsk",
     "Comment",
     "SuggestionStatus",
     "Suggestion",

@@ -98,4 +98,4 @@ def register(member_token: str):
 
 
 # The organisation's own pages, start links and log-in through it, on this blueprint.
-from . import admin_views, sso_views, start_views, team_views  # noqa: E402, F401
+from . import admin_views, sso_views, standin_views, start_views, team_views  # noqa: E402, F401

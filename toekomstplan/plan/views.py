@@ -13,6 +13,7 @@ from ..limits import LimitReached
 from ..media import services as media_services
 from ..models import Plan
 from ..orgs import admin as org_admin
+from ..orgs import standins
 from ..sharing import services as sharing_services
 from . import pages, services, themes
 from .forms import AboutItemForm, CoverForm, IntroForm
@@ -46,10 +47,12 @@ def start():
 def _news(plan: Plan) -> str:
     # Made on every view, also of a cached page: nothing new (the usual case) renders nothing.
     news = pages.news(plan, current_user)
-    notices = org_admin.notices_for(current_user) if access.is_owner(current_user, plan) else []
-    if not (news or notices):
+    own = access.is_owner(current_user, plan)
+    notices = org_admin.notices_for(current_user) if own else []
+    asks = standins.open_asks(plan) if own else []
+    if not (news or notices or asks):
         return ""
-    return render_template("plan/_news.html", plan=plan, news=news, notices=notices)
+    return render_template("plan/_news.html", plan=plan, news=news, notices=notices, asks=asks)
 
 
 @bp.get("/plans/<int:plan_id>")
