@@ -220,6 +220,9 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # A worker with a place asks for a stand-in; the young person answers their question.
     "orgs.leave": {"GET": MEMBERS, "POST": MEMBERS},
     "orgs.answer_stand_in": {"POST": OWNER},
+    # A worker who shares through their place marks the help finished; the owner renews.
+    "orgs.end_care": {"GET": WORKER, "POST": WORKER},
+    "orgs.renew_care": {"POST": OWNER},
 }
 
 # The same rules again on objects hidden from the worker: the goal A hides from W, one of its
@@ -362,7 +365,7 @@ def forms(w: World) -> dict:
         },
         "sharing.manage": {"label": "Oma", "role": "viewer", "email": ""},
         # Willem asks Tom; Tom and Anja have nobody through their place, the page says so.
-        "orgs.leave": lambda kind: {
+        "orgs.leave": {
             "colleague": str(w.colleague_place),
             "until": (date.today() + timedelta(days=20)).isoformat(),
         },
@@ -559,6 +562,7 @@ def organisation(app, w: World) -> None:
         db.session.add_all([member, notice])
         db.session.commit()
         w.org, w.member, w.notice, w.team = org.id, member.id, notice.id, team.id
+        db.session.get(Share, w.worker_share).membership_id = member.id  # Willem's place
         tom = db.session.scalar(
             sa.select(Membership).join(User).where(User.email == "tom@example.org")
         )
@@ -863,7 +867,6 @@ def call(w: World, kind: str, row: Row, endpoint: str, data: dict | None = None)
         response = client.open(url, method=row.method, json=JSON_BODIES[endpoint], headers=headers)
     else:
         body = forms(w).get(endpoint, {}) if data is None else data
-        body = body(kind) if callable(body) else body  # per kind where the data must differ
         body = {**body, "csrf_token": w.csrf[kind]}
         response = client.open(url, method=row.method, data=body, headers=headers)
     response.get_data()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from toekomstplan.demo import ADMIN_LOGIN, VIEWER_LOGIN, WORKER_LOGIN, YOUTH_LOGIN
 from toekomstplan.demo.organisation import MORE_LOGINS
 from toekomstplan.extensions import db
-from toekomstplan.models import AboutItem, Plan, User, UserKind
+from toekomstplan.models import AboutItem, Notice, Plan, User, UserKind
 
 from .factories import post_form
 
@@ -64,6 +64,10 @@ def test_demo_creates_the_accounts_once_and_prints_their_logins(app, runner, new
     home = sanne.get(f"/plans/{youth.plan.id}").get_data(as_text=True)
     assert "Ilse kan tot" in home and "3 maanden langer" in home  # she may extend it
     assert "Mo (begeleider) is met verlof tot" in home  # may Eva stand in? Sanne decides
+    with app.app_context():  # Sem marked his help to Lotte as finished: she chooses
+        lotte = db.session.scalar(sa.select(User.id).where(User.username == "lotte"))
+        kinds = db.session.scalars(sa.select(Notice.kind).where(Notice.user_id == lotte)).all()
+    assert kinds == ["care_ended"]
 
     # Mo's start link works for a new young person; Mo sees Sanne and Lotte, Eva sees Daan.
     start = re.search(r"start link .*: http://[^/]+(/start/\S+)$", output, re.MULTILINE).group(1)

@@ -51,3 +51,24 @@ def get_start_link_place() -> Membership:
     if membership is None:
         _refuse(None)
     return membership
+
+
+def care_place(user: User | None, plan: Plan) -> Membership | None:
+    """The active organisation place through which `user`, a worker, shares `plan`: the
+    help they may mark as finished (orgs/care.py), or None."""
+    if user is None or is_owner(user, plan):
+        return None
+    share = share_of(user, plan)
+    if share is None or share.role != ShareRole.WORKER or share.membership is None:
+        return None
+    return share.membership if share.membership.active else None
+
+
+def get_plan_to_end_care(plan_id: int) -> tuple[Plan, Membership]:
+    """Load a plan whose help through their organisation the current user may mark as
+    finished, with that place, or 404."""
+    plan = db.session.get(Plan, plan_id) if ids.fits(plan_id) else None
+    place = care_place(current_user, plan) if plan is not None else None
+    if plan is None or place is None:
+        _refuse(plan)
+    return plan, place

@@ -149,6 +149,7 @@ def ensure() -> str | None:
         organisation.young_people(mo_place.organisation, passwords, Path(workdir))
         caseload.create(mo_place, Path(workdir))
     organisation.stand_in(mo_place)
+    organisation.care_finished(mo_place.organisation)
     key = spare_key.give_new(plan.owner)
     text = (
         f"  Young person:   {YOUTH_LOGIN} / {passwords[YOUTH_LOGIN]}\n"

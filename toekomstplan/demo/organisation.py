@@ -1,7 +1,8 @@
 """The demo's organisation: Jeugdformaat with teams Noord and Zuid, an admin (Anja), a team
 lead (Tom), three workers (Mo, Eva, Sem), and two more young people who shared their plan
 with them through it (Daan with Eva; Lotte with Mo and Sem). Mo asked for Eva to stand in
-during his leave: Sanne and Lotte have the question waiting."""
+during his leave: Sanne and Lotte have the question waiting. Sem marked his help to Lotte
+as finished: she chooses what happens with her plan."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import secrets
 from datetime import date, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
@@ -23,7 +25,7 @@ from ..models import (
     User,
     UserKind,
 )
-from ..orgs import standins, start
+from ..orgs import care, standins, start
 from ..passwords import hash_password
 from .builder import GoalSpec, PlanSpec, build
 
@@ -153,3 +155,11 @@ def stand_in(mo_place: Membership) -> None:
     the young people who share with him through Jeugdformaat (Sanne among them) decide."""
     eva = next(p for p in mo_place.organisation.memberships if p.user.email == "eva@example.org")
     standins.ask(mo_place, eva.id, date.today() + timedelta(days=35))
+
+
+def care_finished(org: Organisation) -> None:
+    """Sem marked his help to Lotte as finished: Lotte chooses what happens next."""
+    sem = next(p for p in org.memberships if p.user.email == "sem@example.org")
+    plan = db.session.scalar(sa.select(Plan).join(User).where(User.username == "lotte"))
+    if plan is not None:
+        care.end_care(plan, sem, sem.user)

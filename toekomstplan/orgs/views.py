@@ -98,4 +98,11 @@ def register(member_token: str):
 
 
 # The organisation's own pages, start links and log-in through it, on this blueprint.
-from . import admin_views, sso_views, standin_views, start_views, team_views  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    admin_views,
+    care_views,
+    sso_views,
+    standin_views,
+    start_views,
+    team_views,
+)

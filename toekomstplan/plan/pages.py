@@ -20,6 +20,7 @@ class HomePage:
     sees: dict[str, bool]  # which sections this person sees
     can_edit: bool
     helps_reset: bool  # a worker, who may make a password code for the young person
+    ends_care: bool  # a worker through an organisation, who may mark the help finished
     preview: Share | None  # the young person looking as someone they share with
     cover: Media | None
     intro_media: list[Media]
@@ -61,6 +62,7 @@ def home_page(plan: Plan, viewer: User, preview: Share | None) -> HomePage:
         sees=access.sections_for(viewer, plan),
         can_edit=access.can(viewer, plan, Section.COVER, Action.EDIT),
         helps_reset=workers.may_help_reset(viewer, plan),
+        ends_care=workers.care_place(viewer, plan) is not None,
         preview=preview,
         cover=shown.cover if shown.cover and access.can_see_media(viewer, shown.cover) else None,
         intro_media=[m for m in shown.intro if access.can_see_media(viewer, m)],
