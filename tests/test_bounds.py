@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from toekomstplan.extensions import db
 from toekomstplan.jobs import huey
-from toekomstplan.media import consistency, housekeeping, images
+from toekomstplan.media import consistency, housekeeping, images, video_jobs
 from toekomstplan.models import FormUse, Media, MediaFile, MediaStatus, UploadSlot
 from toekomstplan.storage import storage
 
@@ -318,12 +318,12 @@ def test_a_video_that_waits_too_long_can_be_tried_again_by_the_young_person(
     assert status_of(app, lost_video) == MediaStatus.READY
 
 
-def held_by(app, media_id: str, pid: int) -> None:
-    """The video's job was taken by consumer `pid` on this host a moment ago."""
+def held_by(app, media_id: str, pid: int | str, host: str | None = None) -> None:
+    """The video's job was taken by consumer `pid` on this machine a moment ago."""
     with app.app_context():
         media = db.session.get(Media, media_id)
         media.processing_since = datetime.now(UTC)
-        media.processing_by = f"{socket.gethostname()}:{pid}"
+        media.processing_by = f"{host or video_jobs._host()}{pid}"
         db.session.commit()
 
 
@@ -333,6 +333,13 @@ def test_a_consumer_starting_again_queues_the_video_its_killed_predecessor_held(
     held_by(app, lost_video, gone.pid)
     with app.app_context():
         housekeeping.run()  # what a consumer does when it starts
+    assert status_of(app, lost_video) == MediaStatus.READY
+
+
+def test_a_video_held_by_a_consumer_from_before_a_restart_of_the_machine_is_queued(app, lost_video):
+    held_by(app, lost_video, os.getpid(), host=f"{socket.gethostname()}:oldboot0:")
+    with app.app_context():
+        housekeeping.run()
     assert status_of(app, lost_video) == MediaStatus.READY
 
 

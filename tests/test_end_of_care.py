@@ -26,6 +26,7 @@ from toekomstplan.models import (
 from toekomstplan.sharing import tasks
 
 from .factories import new_goal
+from .test_at_once import together
 from .test_sharing import count, scalar, text
 
 
@@ -106,3 +107,21 @@ def test_only_the_young_person_renews_and_only_a_worker_of_the_plan_ends_care(ap
     notice = scalar(app, sa.select(Notice.id).where(Notice.kind == "care_ended"))
     assert post(mo.client, f"/notices/{notice}/renew").status_code == 404
     assert set(last_days(app, plan_id).values()) == {date.today() + timedelta(days=30), None}
+
+
+def test_renewing_keeps_a_stand_ins_own_end_and_two_taps_at_once_tell_once(app, care, post):
+    sanne, mo, eva, ilse = care
+    plan_id = sanne.user.plan.id
+    soon = date.today() + timedelta(days=10)
+    with app.app_context():
+        share = db.session.scalar(sa.select(Share).where(Share.user_id == eva.id))
+        share.last_day = soon  # Eva stands in for ten days
+        db.session.commit()
+    token = mo.client.get(f"/plans/{plan_id}/end-of-care")  # each worker has the page open
+    assert token.status_code == 200
+    taps = together(2, lambda i: post((mo, eva)[i].client, f"/plans/{plan_id}/end-of-care"))
+    assert all(t.status_code == 302 for t in taps), taps
+    assert count(app, Notice, Notice.kind == "care_ended") == 1
+    notice = scalar(app, sa.select(Notice.id).where(Notice.kind == "care_ended"))
+    post(sanne.client, f"/notices/{notice}/renew")
+    assert last_days(app, plan_id) == {mo.id: None, eva.id: soon, ilse.id: None}

@@ -14,6 +14,7 @@ from toekomstplan import clock
 from toekomstplan.models import AccessEvent, Invite, Notice, Share, UserKind
 from toekomstplan.sharing import ending, tasks
 
+from .factories import new_goal
 from .test_sharing import LINK, count, scalar, text
 
 DUTCH = ZoneInfo("Europe/Amsterdam")
@@ -153,3 +154,30 @@ def test_the_young_person_changes_or_removes_the_last_day_on_the_share_page(app,
 )
 def test_months_are_added_as_people_count_them(day, months, expected):
     assert ending.add_months(day, months) == expected
+
+
+def test_the_caseload_works_while_an_ended_share_waits_for_the_job(app, shared, at):
+    amira, mo, plan_id, share_id, last = shared
+    new_goal(amira.client, plan_id, "Een bijbaan", "Cv maken")
+    at(last + timedelta(days=1), 0, 0, 1)  # ended, the sharing job has not run yet
+    page = mo.client.get("/")
+    assert page.status_code == 200 and "Een bijbaan" not in text(page)
+
+
+def test_an_invitation_taken_after_its_last_day_makes_no_share(app, person, post, at):
+    amira, mo = person("Amira", UserKind.YOUTH), person("Mo")
+    last = clock_today(app) + timedelta(days=1)
+    fields = {"label": "Mo", "role": "worker", "email": "", "last_day": last.isoformat()}
+    page = post(amira.client, f"/plans/{amira.user.plan.id}/sharing", fields)
+    token = LINK.search(text(page)).group(1)
+    at(last + timedelta(days=1))
+    answer = post(mo.client, f"/invite/{token}/accept")
+    assert answer.status_code == 404 and count(app, Share) == 0
+
+
+def test_a_last_day_kept_as_it_is_never_blocks_saving_the_share(app, shared, post, at):
+    amira, mo, plan_id, share_id, last = shared
+    at(last - timedelta(days=1))  # tomorrow it ends; today it is still fine to keep
+    form = {"role": "worker", "goals": [], "last_day": last.isoformat()}
+    at(last)
+    assert post(amira.client, f"/shares/{share_id}", form).status_code == 302

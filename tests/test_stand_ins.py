@@ -27,6 +27,7 @@ from toekomstplan.models import (
 
 from .conftest import PASSWORD
 from .factories import new_goal
+from .test_at_once import hidden_fields, together
 from .test_sharing import count, scalar, text
 
 
@@ -175,3 +176,31 @@ def test_once_the_young_person_stops_sharing_with_mo_the_question_closes(app, te
     assert "May Eva" not in text(sanne.client.get(f"/plans/{sanne.user.plan.id}"))
     post(sanne.client, f"/stand-in-asks/{question}", {"answer": "yes"})
     assert count(app, Share, Share.user_id == eva.id) == 0  # never more than Mo has: nothing
+
+
+def test_a_yes_gives_nothing_once_mo_only_looks_along(app, team, post):
+    mo, eva, sanne, lotte, eva_place, _, _ = team
+    ask(post, mo, eva_place, date.today() + timedelta(days=30))
+    [question] = asks_of(app, sanne.user.plan.id)
+    with app.app_context():
+        share = db.session.scalar(
+            sa.select(Share).where(Share.user_id == mo.id, Share.plan_id == sanne.user.plan.id)
+        )
+        share.role = ShareRole.VIEWER  # Sanne made Mo someone who only looks along
+        db.session.commit()
+    post(sanne.client, f"/stand-in-asks/{question}", {"answer": "yes"})
+    assert count(app, Share, Share.user_id == eva.id) == 0
+
+
+def test_a_double_tap_on_ask_asks_once(app, team):
+    mo, eva, sanne, lotte, eva_place, _, _ = team
+    hidden = hidden_fields(mo.client.get("/leave").get_data(as_text=True), "/leave", "/leave")
+    assert hidden.get("once"), "the form carries a one-time token"
+    data = {
+        **hidden,
+        "colleague": str(eva_place),
+        "until": (date.today() + timedelta(days=9)).isoformat(),
+    }
+    first, second = together(2, lambda _i: mo.client.post("/leave", data=data))
+    assert {first.status_code, second.status_code} <= {302}, (first, second)
+    assert count(app, StandInAsk) == 2  # Sanne and Lotte, each once

@@ -36,8 +36,11 @@ PROGRESS_KINDS = ("step_done", "estimate", "rating")  # a step forward
 
 
 def _of_user(user: User, plan_column) -> sa.ColumnElement[bool]:
-    """Join condition: the share of `user` of the plan in `plan_column`."""
-    return sa.and_(Share.plan_id == plan_column, Share.user_id == user.id)
+    """Join condition: the current share of `user` of the plan in `plan_column` (an ended
+    one counts nowhere, as in `shares`)."""
+    return sa.and_(
+        Share.plan_id == plan_column, Share.user_id == user.id, Share.current(clock.today())
+    )
 
 
 def shares(user: User) -> list[Share]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
@@ -40,8 +41,17 @@ def _claim_for_queue(media_id: str, where) -> bool:
     )
 
 
+def _host() -> str:
+    """This machine since its last boot: a process id means something only within it."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()[:8]
+    except OSError:
+        boot = "-"
+    return f"{socket.gethostname()}:{boot}:"
+
+
 def _this_consumer() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{_host()}{os.getpid()}"
 
 
 def _claim_for_job(media_id: str) -> bool:
@@ -49,7 +59,11 @@ def _claim_for_job(media_id: str) -> bool:
     meanwhile); committed before the transcode starts, so a restart can tell it was lost."""
     claimed = conditional.update_one(
         sa.update(Media)
-        .where(Media.id == media_id, Media.status == MediaStatus.PROCESSING)
+        .where(
+            Media.id == media_id,
+            Media.status == MediaStatus.PROCESSING,
+            Media.processing_by.is_(None),  # a second job for it finds it taken
+        )
         .values(processing_by=_this_consumer(), processing_since=datetime.now(UTC))
         .execution_options(synchronize_session=False)
     )
@@ -78,15 +92,17 @@ def _lost_job(dead: list[str] | tuple[str, ...] = ()):
 
 
 def _dead_consumers() -> list[str]:
-    """The consumers on this host that held a video's job and are gone (killed, crashed): a
-    process id that no longer runs. Consumers on other hosts are left to the time limit."""
-    here = f"{socket.gethostname()}:"
+    """The consumers of this machine that held a video's job and are gone: killed or
+    crashed (a process id that no longer runs), or from before the machine started again.
+    Consumers on other machines are left to the time limit."""
+    name = f"{socket.gethostname()}:"
     holders = db.session.scalars(
         sa.select(Media.processing_by)
-        .where(Media.status == MediaStatus.PROCESSING, Media.processing_by.startswith(here))
+        .where(Media.status == MediaStatus.PROCESSING, Media.processing_by.startswith(name))
         .distinct()
     ).all()
-    return [h for h in holders if h and not _runs(h.removeprefix(here))]
+    here = _host()
+    return [h for h in holders if h and (not h.startswith(here) or not _runs(h.removeprefix(here)))]
 
 
 def _runs(pid: str) -> bool:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from .. import clock, pagecache
 from ..extensions import db
+from ..media import inflight
 from ..models import Membership, Notice, Plan, Share, User
 from .services import audit
 
@@ -33,6 +34,7 @@ def _shares_through(plan_id: int, organisation_id: int):
 def end_care(plan: Plan, place: Membership, actor: User) -> bool:
     """Mark the help finished; return False when it was marked already (not renewed since)."""
     org_id = place.organisation_id
+    inflight.lock_plan(plan.id)  # two workers at once: the second sees the first's notice
     told = db.session.scalar(
         sa.select(Notice.id)
         .join(Plan, Plan.owner_id == Notice.user_id)
@@ -44,6 +46,7 @@ def end_care(plan: Plan, place: Membership, actor: User) -> bool:
         )
     )
     if told:
+        db.session.rollback()
         return False
     last_day = clock.today() + timedelta(days=GRACE_DAYS)
     db.session.execute(
@@ -72,9 +75,15 @@ def renew(notice: Notice) -> int:
     )
     renewed = 0
     if plan is not None and notice.organisation_id is not None:
+        # Only the last day end_care set: a stand-in's own end, or an earlier day the
+        # young person chose, stays.
+        ended_on = clock.local(notice.created_at).date() + timedelta(days=GRACE_DAYS)
         result = db.session.execute(
             sa.update(Share)
-            .where(Share.id.in_(_shares_through(plan.id, notice.organisation_id)))
+            .where(
+                Share.id.in_(_shares_through(plan.id, notice.organisation_id)),
+                Share.last_day == ended_on,
+            )
             .values(last_day=None, warned_at=None)
             .execution_options(synchronize_session=False)
         )

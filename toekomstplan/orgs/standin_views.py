@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired
 
+from .. import once
 from ..access import organisations as org_access
 from . import standins
 from .views import bp
@@ -31,6 +32,7 @@ class LeaveForm(FlaskForm):
 
 @bp.route("/leave", methods=["GET", "POST"])
 @login_required
+@once.creates  # a double tap asks the young people once
 def leave():
     place = org_access.get_leave_place()
     if not standins.shared_through(place):  # nothing to ask: the page says so

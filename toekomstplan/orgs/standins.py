@@ -95,7 +95,11 @@ def _open():
     still_sharing = (
         sa.select(Membership.id)
         .join(Share, Share.user_id == Membership.user_id)
-        .where(Share.plan_id == StandInAsk.plan_id, Share.current(clock.today()))
+        .where(
+            Share.plan_id == StandInAsk.plan_id,
+            Share.current(clock.today()),
+            Share.role == ShareRole.WORKER,
+        )
     )
     return (
         sa.select(StandInAsk)
@@ -147,10 +151,16 @@ def _share_with_colleague(ask: StandInAsk) -> None:
     stand_in = ask.stand_in
     worker = access.share_of(stand_in.worker, ask.plan)
     colleague_id = stand_in.colleague_place.user_id
-    if worker is None or db.session.scalar(
-        sa.select(Share.id).where(Share.plan_id == ask.plan_id, Share.user_id == colleague_id)
-    ):
-        return  # the worker went just now, or the colleague shares already (that stays)
+    if worker is None or worker.role != ShareRole.WORKER:
+        return  # the worker went or looks along only now: the colleague gets nothing
+    existing = db.session.scalar(
+        sa.select(Share).where(Share.plan_id == ask.plan_id, Share.user_id == colleague_id)
+    )
+    if existing is not None:
+        if existing.last_day is None or existing.last_day >= clock.today():
+            return  # they share already: that share stays as the young person set it
+        db.session.delete(existing)  # ended, not yet cleared by the sharing job
+        db.session.flush()
     share = Share(
         plan_id=ask.plan_id,
         user_id=colleague_id,

@@ -44,7 +44,9 @@ def add_months(day: date, months: int) -> date:
 def extended_day(share: Share) -> date:
     """The last day after one tap on "extend": three months on from the later of its last
     day and today."""
-    return add_months(max(share.last_day or clock.today(), clock.today()), EXTEND_MONTHS)
+    today = clock.today()
+    longer = add_months(max(share.last_day or today, today), EXTEND_MONTHS)
+    return min(longer, today + timedelta(days=LAST_DAY_MAX_DAYS))
 
 
 def extend(share: Share, seen: date | None) -> bool:
@@ -59,10 +61,12 @@ def extend(share: Share, seen: date | None) -> bool:
         .values(last_day=new, warned_at=None)
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(sa.delete(Notice).where(Notice.share_id == share.id))
-    pagecache.plan_changed(share.plan_id)
+    if done:
+        db.session.execute(sa.delete(Notice).where(Notice.share_id == share.id))
+        pagecache.plan_changed(share.plan_id)
     db.session.commit()
-    db.session.refresh(share)
+    if db.session.get(Share, share.id) is not None:  # not ended by the job meanwhile
+        db.session.refresh(share)
     return done
 
 

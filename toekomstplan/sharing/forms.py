@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -29,8 +29,8 @@ ROLES = [
 
 
 def _ahead(form, field) -> None:
-    if field.data is None:
-        return
+    if field.data is None or field.data == getattr(form, "last_day_now", None):
+        return  # empty, or the day it has now (left as it is)
     today = clock.today()
     if field.data < today:
         raise ValidationError(_l("Choose today or a day after today."))
@@ -67,6 +67,8 @@ class ShareForm(FlaskForm):
     sees_reactions = BooleanField(_l("Reactions"))
     goals = checkboxes(_l("Goals they see"), coerce=int)  # the service keeps this plan's only
     last_day = last_day_field()
+
+    last_day_now: date | None = None  # the share's last day: kept as it is, it is not checked again
 
     @classmethod
     def for_share(cls, share: Share) -> ShareForm:

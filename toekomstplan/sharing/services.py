@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import access, access_log, conditional, mail, pagecache
+from .. import access, access_log, clock, conditional, mail, pagecache
 from ..extensions import db
 from ..models import (
     AccessEvent,
@@ -104,6 +104,8 @@ def accept_invite(invite: Invite, user: User) -> Share:
     once, one gets the share and the others hear that it was used (InviteProblem "used").
     Anything the caller added to the session (a new account) is committed with the share.
     """
+    if invite.last_day is not None and invite.last_day < clock.today():
+        raise InviteProblem("expired")  # the share it would make has ended already
     if not conditional.claim_link(Invite, invite.id):
         db.session.rollback()
         raise InviteProblem("used")

@@ -76,6 +76,7 @@ def share(share_id: int):
     share = access.get_share(share_id)
     goals = share.plan.goals
     form = ShareForm() if request.method == "POST" else ShareForm.for_share(share)
+    form.last_day_now = share.last_day
     form.goals.choices = [(g.id, g.title) for g in goals]
     if form.validate_on_submit():
         shown = set(form.goals.data or [])
