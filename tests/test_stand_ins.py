@@ -204,3 +204,32 @@ def test_a_double_tap_on_ask_asks_once(app, team):
     first, second = together(2, lambda _i: mo.client.post("/leave", data=data))
     assert {first.status_code, second.status_code} <= {302}, (first, second)
     assert count(app, StandInAsk) == 2  # Sanne and Lotte, each once
+
+
+def test_a_worker_in_two_organisations_asks_from_the_one_they_choose(app, team, person, post):
+    mo, eva, sanne, lotte, eva_place, _, _ = team
+    fien, noor = person("Fien"), person("Noor", UserKind.YOUTH)
+    with app.app_context():
+        kompaan = Organisation(name="Kompaan")
+        kompaan.memberships = [
+            Membership(user_id=mo.id, role=MemberRole.WORKER),
+            Membership(user_id=fien.id, role=MemberRole.WORKER),
+        ]
+        db.session.add(kompaan)
+        db.session.flush()
+        mo_there, fien_there = (m.id for m in kompaan.memberships)
+        db.session.add(Share(plan_id=noor.user.plan.id, user_id=mo.id, role=ShareRole.WORKER,
+                             membership_id=mo_there))  # fmt: skip
+        db.session.commit()
+        kompaan_id = kompaan.id
+    page = text(mo.client.get(f"/leave?org={kompaan_id}"))
+    assert "Fien" in page and "Eva" not in page and 'aria-current="page">Kompaan' in page
+    until = (date.today() + timedelta(days=9)).isoformat()
+    answer = post(
+        mo.client, f"/leave?org={kompaan_id}", {"colleague": str(fien_there), "until": until}
+    )
+    assert answer.status_code == 302
+    assert asks_of(app, noor.user.plan.id) and not asks_of(app, sanne.user.plan.id)
+    assert mo.client.get("/leave?org=999999").status_code == 404  # not a place of theirs
+    for crafted in ("abc", str(10**20), "-1"):
+        assert mo.client.get(f"/leave?org={crafted}").status_code == 200  # the first place

@@ -94,12 +94,26 @@ def get_stand_in_ask(ask_id: int) -> StandInAsk:
     return ask
 
 
-def get_leave_place() -> Membership:
-    """The current user's active place, from which they can ask for a stand-in, or 404."""
+def get_leave_place(org_id: int | None = None) -> Membership:
+    """The current user's active place (in organisation `org_id`, or their first), from
+    which they can ask for a stand-in, or 404."""
+    if org_id is not None:
+        return get_own_place(org_id)
     place = workers.start_link_place(current_user) if current_user.is_authenticated else None
     if place is None:
         _refuse(None)
     return place
+
+
+def own_places(user: User) -> list[Membership]:
+    """Every active place of `user`, oldest first (to choose which one a page is about)."""
+    return list(
+        db.session.scalars(
+            sa.select(Membership)
+            .where(Membership.user_id == user.id, Membership.active.is_(True))
+            .order_by(Membership.id)
+        )
+    )
 
 
 def get_own_place(org_id: int) -> Membership:

@@ -4,12 +4,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired
 
-from .. import once
+from .. import ids, once
 from ..access import organisations as org_access
 from . import standins
 from .views import bp
@@ -34,9 +34,11 @@ class LeaveForm(FlaskForm):
 @login_required
 @once.creates  # a double tap asks the young people once
 def leave():
-    place = org_access.get_leave_place()
+    org_id = request.args.get("org", type=int)
+    place = org_access.get_leave_place(org_id if org_id and ids.fits(org_id) else None)
+    places = org_access.own_places(current_user)  # a worker in two organisations chooses
     if not standins.shared_through(place):  # nothing to ask: the page says so
-        return render_template("orgs/leave.html", form=None, place=place)
+        return render_template("orgs/leave.html", form=None, place=place, places=places)
     form = LeaveForm()
     form.colleague.choices = [(c.id, c.user.name) for c in standins.colleagues(place)]
     if form.validate_on_submit():
@@ -55,7 +57,8 @@ def leave():
                 "success",
             )  # fmt: skip
             return redirect(url_for("plan.start"))
-    return render_template("orgs/leave.html", form=form, place=place), (400 if form.errors else 200)
+    page = render_template("orgs/leave.html", form=form, place=place, places=places)
+    return page, (400 if form.errors else 200)
 
 
 @bp.post("/stand-in-asks/<int:ask_id>")
